@@ -1,0 +1,179 @@
+import type { EmulatorFault, FaultOptions } from './core/faults';
+import { EmulatorHttpServer } from './core/http-server';
+import { installOAuth } from './oauth/install';
+import { type EmulatorProfileName, isProfileName, PROFILES } from './profiles';
+import { installRest } from './rest/install';
+import { installSession } from './session/install';
+import { type RequestLogEntry, Site } from './site';
+import type { EmulatorClientOptions } from './state/clients';
+import type { EmulatorUserOptions } from './state/users';
+
+export interface FrappeEmulatorOptions {
+  /** Which Frappe release to behave like; default `'v15'`. */
+  profile?: EmulatorProfileName;
+  /** Port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
+  /** The id_token `iss` and discovery issuer (Social Login Key base URL); default the site URL. */
+  issuer?: string;
+  /** `expires_in` of issued access tokens; default 3600, as on every Frappe release. */
+  tokenLifetimeSeconds?: number;
+  users?: EmulatorUserOptions[];
+  clients?: EmulatorClientOptions[];
+  /** Seed the ERPNext-like sample documents (Customers, Items, Sales Orders); default true. */
+  seed?: boolean;
+}
+
+/** An issued token pair as the emulator holds it (a test control; never reachable over HTTP). */
+export interface IssuedToken {
+  accessToken: string;
+  refreshToken: string;
+  clientId: string;
+  user: string;
+  scopes: string[];
+  status: 'Active' | 'Revoked';
+  /** Server-clock epoch seconds at which the access token expires. */
+  expiresAt: number;
+}
+
+/**
+ * An in-process Frappe site on 127.0.0.1 for tests: Frappe's OAuth2 provider, sessions and REST
+ * API v1 as `frappe-reference.md` describes them, per version profile, with test controls for
+ * time, tokens and faults.
+ *
+ * ```ts
+ * const site = await FrappeEmulator.start({ profile: 'v15', clients: [...], users: [...] });
+ * // ... point the SDK at site.url ...
+ * await site.stop();
+ * ```
+ */
+export class FrappeEmulator {
+  /** @internal the emulated site's state; tests use the public controls instead. */
+  readonly site: Site;
+  private readonly server: EmulatorHttpServer;
+  private started = false;
+
+  private constructor(site: Site) {
+    this.site = site;
+    this.server = new EmulatorHttpServer(site);
+  }
+
+  /** Starts a site and resolves once it listens. */
+  static async start(options: FrappeEmulatorOptions = {}): Promise<FrappeEmulator> {
+    const profileName = options.profile ?? 'v15';
+    if (!isProfileName(profileName)) {
+      throw new TypeError(
+        `unknown emulator profile ${JSON.stringify(profileName)}: use 'v14', 'v15' or 'develop'`,
+      );
+    }
+    const lifetime = options.tokenLifetimeSeconds ?? 3600;
+    if (!Number.isFinite(lifetime) || lifetime <= 0) {
+      throw new TypeError('tokenLifetimeSeconds must be a positive number');
+    }
+    const port = options.port ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be 0..65535');
+
+    const site = new Site({
+      profile: PROFILES[profileName],
+      tokenLifetimeSeconds: lifetime,
+      issuer: options.issuer,
+      users: options.users ?? [],
+      clients: options.clients ?? [],
+    });
+    installSession(site);
+    installOAuth(site);
+    installRest(site, { seed: options.seed ?? true });
+
+    const emulator = new FrappeEmulator(site);
+    const address = await emulator.server.listen('127.0.0.1', port);
+    site.url = `http://127.0.0.1:${address.port}`;
+    emulator.started = true;
+    return emulator;
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return this.site.url;
+  }
+
+  get profile(): EmulatorProfileName {
+    return this.site.profile.name;
+  }
+
+  /** That access token is expired from now on (its refresh token still works). */
+  expireToken(accessToken: string): void {
+    const row = this.site.tokens.byAccessToken(accessToken);
+    if (!row) throw new Error('expireToken: the emulator never issued that access token');
+    row.forcedExpired = true;
+  }
+
+  /** Sets the token's whole row to Revoked, as `revoke_token` would. Accepts either token of the pair. */
+  revokeToken(token: string): void {
+    const row = this.site.tokens.byAccessToken(token) ?? this.site.tokens.byRefreshToken(token);
+    if (!row) throw new Error('revokeToken: the emulator never issued that token');
+    row.status = 'Revoked';
+  }
+
+  /** Moves the server's clock; negative values move it back. */
+  advanceClock(seconds: number): void {
+    this.site.clock.advance(seconds);
+  }
+
+  /** Every request served so far: `{method, path, status}`, status 0 when dropped. */
+  requests(): RequestLogEntry[] {
+    return this.site.requestLog.map((entry) => ({ ...entry }));
+  }
+
+  /** Forgets the request log. */
+  clearRequests(): void {
+    this.site.requestLog.length = 0;
+  }
+
+  /** Queues a fault for the next request(s) to `path` (the path without the query, or a RegExp). */
+  injectFault(path: string | RegExp, fault: EmulatorFault, options?: FaultOptions): void {
+    this.site.faults.add(path, fault, options);
+  }
+
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.site.faults.clear();
+  }
+
+  /** Every token pair issued so far, newest last. */
+  issuedTokens(): IssuedToken[] {
+    return this.site.tokens.all().map((row) => ({
+      accessToken: row.accessToken,
+      refreshToken: row.refreshToken,
+      clientId: row.clientId,
+      user: row.user,
+      scopes: [...row.scopes],
+      status: row.status,
+      expiresAt: Math.floor(row.createdAtMs / 1000) + row.expiresIn,
+    }));
+  }
+
+  /** Adds a user after start. */
+  addUser(user: EmulatorUserOptions): void {
+    this.site.users.add(user);
+  }
+
+  /** Adds (or replaces) an OAuth client after start. */
+  addClient(client: EmulatorClientOptions): void {
+    this.site.clients.add(client);
+  }
+
+  /**
+   * A logged-in session for `user`, as a `Cookie` header value (`sid=…`): the way Frappe's own
+   * OAuth tests pre-authenticate a browser before `authorize`.
+   */
+  sessionCookie(user: string): string {
+    if (!this.site.users.get(user)) throw new Error(`sessionCookie: no user ${user}`);
+    return `sid=${this.site.sessions.create(user).sid}`;
+  }
+
+  /** Stops listening and drops open connections. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.server.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { hexHash } from '../core/random';
+
+/** A cookie session (`sid`), as `POST /api/method/login` or the /login form creates it. */
+export interface SessionRow {
+  readonly sid: string;
+  readonly user: string;
+  /** Created when a page that needs it renders (the consent page), as Frappe does lazily. */
+  csrfToken: string | undefined;
+}
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, SessionRow>();
+
+  create(user: string): SessionRow {
+    const row: SessionRow = { sid: hexHash(56), user, csrfToken: undefined };
+    this.sessions.set(row.sid, row);
+    return row;
+  }
+
+  get(sid: string | undefined): SessionRow | undefined {
+    return sid ? this.sessions.get(sid) : undefined;
+  }
+
+  delete(sid: string): void {
+    this.sessions.delete(sid);
+  }
+
+  csrfTokenFor(row: SessionRow): string {
+    row.csrfToken ??= hexHash(56);
+    return row.csrfToken;
+  }
+}
