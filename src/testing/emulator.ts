@@ -69,6 +69,9 @@ export class FrappeEmulator {
     if (!Number.isFinite(lifetime) || lifetime <= 0) {
       throw new TypeError('tokenLifetimeSeconds must be a positive number');
     }
+    if (options.issuer !== undefined && (typeof options.issuer !== 'string' || options.issuer === '')) {
+      throw new TypeError('issuer must be a non-empty string (or undefined for the site URL)');
+    }
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be 0..65535');
 

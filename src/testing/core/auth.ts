@@ -73,7 +73,9 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
     context.via = 'api-key';
   }
 
-  if (deferCsrf && session && context.user !== session.user) {
+  // Deferred CSRF passes only when the header itself authenticated the session's user; a header
+  // that authenticated nobody leaves `context.user` at the session user, which must not count.
+  if (deferCsrf && session && (context.via === 'session' || context.user !== session.user)) {
     throw frappeThrow('CSRFTokenError', 'Invalid Request');
   }
   if (context.user === GUEST && profile.invalidAuthorization === 'authentication-error') {

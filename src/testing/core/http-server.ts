@@ -62,7 +62,9 @@ export class EmulatorHttpServer {
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       const exception = new FrappeException('RequestEntityTooLarge', { status: 413, thrown: false });
-      this.write(reply, EmulatorResponse.json(413, errorEnvelope(site.profile, exception, 'Guest')), log);
+      const tooLarge = EmulatorResponse.json(413, errorEnvelope(site.profile, exception, 'Guest'));
+      tooLarge.headers.date = new Date(site.clock.nowMs()).toUTCString();
+      this.write(reply, tooLarge, log);
       return;
     }
 

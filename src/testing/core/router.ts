@@ -143,7 +143,8 @@ export function sessionCookies(sid: string, user: string): string[] {
   ];
 }
 
-function expiredCookies(): string[] {
+/** The expired cookies `handle_exception` sends on AuthenticationError (`clear_cookies`). */
+export function expiredCookies(): string[] {
   const expired = 'Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; SameSite=Lax';
   return ['sid', 'system_user', 'full_name', 'user_id', 'user_image'].map((name) => `${name}=; ${expired}`);
 }

@@ -2,7 +2,7 @@ import { errorEnvelope } from '../core/envelope';
 import { FrappeException } from '../core/exceptions';
 import type { HandlerContext } from '../core/registry';
 import { EmulatorResponse } from '../core/response';
-import { sessionCookies } from '../core/router';
+import { expiredCookies, sessionCookies } from '../core/router';
 import type { Site } from '../site';
 import { GUEST } from '../state/users';
 import { loginPage } from './login-page';
@@ -41,10 +41,13 @@ function apiLogin({ site, args }: HandlerContext): EmulatorResponse {
   if (!email) {
     // LoginManager.fail: the message goes into the response and AuthenticationError is raised.
     const exception = new FrappeException('AuthenticationError', { thrown: false });
-    return EmulatorResponse.json(401, {
+    const failed = EmulatorResponse.json(401, {
       message: 'Invalid login credentials',
       ...errorEnvelope(site.profile, exception, GUEST),
     });
+    // handle_exception clears the cookies on AuthenticationError.
+    failed.cookies.push(...expiredCookies());
+    return failed;
   }
   const session = site.sessions.create(email);
   const user = site.users.get(email);

@@ -21,6 +21,11 @@ export class SessionRegistry {
     return sid ? this.sessions.get(sid) : undefined;
   }
 
+  /** Every live session (a test control: how many logins the server saw through). */
+  all(): SessionRow[] {
+    return [...this.sessions.values()];
+  }
+
   delete(sid: string): void {
     this.sessions.delete(sid);
   }

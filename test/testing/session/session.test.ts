@@ -1,0 +1,321 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrappeEmulator } from '../../../src/testing/index';
+import {
+  ALICE,
+  BOB,
+  bearer,
+  call,
+  LOGGED_USER,
+  login,
+  mintToken,
+  PING,
+  PROFILES,
+  type Profile,
+  sidOf,
+  startSite,
+} from '../core/helpers';
+
+const cookie = (sid: string) => ({ Cookie: `sid=${sid}` });
+
+function cookieValue(cookies: readonly string[], name: string): string | undefined {
+  const found = cookies.find((c) => c.startsWith(`${name}=`));
+  return found?.slice(name.length + 1).split(';')[0];
+}
+
+describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
+  let site: FrappeEmulator;
+  beforeAll(async () => {
+    site = await startSite({ profile });
+  });
+  afterAll(async () => {
+    await site.stop();
+  });
+
+  describe('POST /api/method/login', () => {
+    it('JSON body: sid cookie and "Logged In"; the cookie then authenticates', async () => {
+      const result = await call(site, '/api/method/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ usr: ALICE.email, pwd: ALICE.password }),
+      });
+      expect(result.status).toBe(200);
+      expect(result.json).toMatchObject({ message: 'Logged In', home_page: '/app' });
+      const sid = sidOf(result.cookies);
+      expect(sid).toBeTruthy();
+      expect(sid).not.toBe('Guest');
+      expect(result.cookies.find((c) => c.startsWith('sid='))).toMatch(/HttpOnly/);
+      expect(cookieValue(result.cookies, 'system_user')).toBe('yes');
+      expect(decodeURIComponent(cookieValue(result.cookies, 'user_id') ?? '')).toBe(ALICE.email);
+
+      const me = await call(site, LOGGED_USER, { headers: cookie(sid as string) });
+      expect(me.status).toBe(200);
+      expect(me.json).toEqual({ message: ALICE.email });
+      // The response keeps the session cookie, not Guest.
+      expect(sidOf(me.cookies)).toBe(sid);
+    });
+
+    it('form body works too, and the login name is case-insensitive', async () => {
+      const result = await call(site, '/api/method/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ usr: ALICE.email.toUpperCase(), pwd: ALICE.password }).toString(),
+      });
+      expect(result.status).toBe(200);
+      const sid = sidOf(result.cookies) as string;
+      expect((await call(site, LOGGED_USER, { headers: cookie(sid) })).json).toEqual({
+        message: ALICE.email,
+      });
+    });
+
+    it.each([
+      ['a wrong password', { usr: ALICE.email, pwd: 'wrong' }],
+      ['an unknown user', { usr: 'nobody@example.com', pwd: 'x' }],
+      ['no credentials', {}],
+    ])('%s → 401 "Invalid login credentials", cookies expired', async (_label, body) => {
+      const result = await call(site, '/api/method/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(result.status).toBe(401);
+      expect(result.json?.message).toBe('Invalid login credentials');
+      if (profile === 'v14') expect(result.json).not.toHaveProperty('exc_type');
+      else expect(result.json?.exc_type).toBe('AuthenticationError');
+      expect(sidOf(result.cookies)).toBe('');
+      expect(result.cookies.find((c) => c.startsWith('sid='))).toMatch(/Expires=Thu, 01 Jan 1970/);
+    });
+
+    it('a disabled user cannot log in', async () => {
+      site.addUser({ email: `off-${profile}@example.com`, password: 'p', enabled: false });
+      const result = await call(site, '/api/method/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ usr: `off-${profile}@example.com`, pwd: 'p' }),
+      });
+      expect(result.status).toBe(401);
+    });
+  });
+
+  it('logout ends the session and answers with Guest cookies', async () => {
+    const sid = await login(site);
+    const result = await call(site, '/api/method/logout', { method: 'POST', headers: cookie(sid) });
+    expect(result.status).toBe(200);
+    expect(sidOf(result.cookies)).toBe('Guest');
+    const me = await call(site, LOGGED_USER, { headers: cookie(sid) });
+    expect(me.status).toBe(403);
+    expect(me.json?.exc_type).toBe('PermissionError');
+  });
+
+  it('an unknown sid is Guest', async () => {
+    const me = await call(site, LOGGED_USER, { headers: cookie('0123456789abcdef') });
+    expect(me.status).toBe(403);
+    expect((await call(site, PING, { headers: cookie('0123456789abcdef') })).status).toBe(200);
+  });
+
+  describe('the /login page', () => {
+    it('GET shows a form that posts usr, pwd and redirect-to', async () => {
+      const result = await call(site, '/login?redirect-to=%2Fapp%2Fcustomer');
+      expect(result.status).toBe(200);
+      expect(result.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(result.text).toMatch(/<form[^>]*method="POST"[^>]*action="\/login"/);
+      expect(result.text).toContain('name="usr"');
+      expect(result.text).toContain('name="pwd"');
+      expect(result.text).toMatch(/name="redirect-to" value="\/app\/customer"/);
+    });
+
+    it('POST logs in and 302s to redirect-to with a session cookie', async () => {
+      const result = await call(site, '/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          usr: ALICE.email,
+          pwd: ALICE.password,
+          'redirect-to': '/app/customer?x=1',
+        }).toString(),
+      });
+      expect(result.status).toBe(302);
+      expect(result.headers.get('location')).toBe('/app/customer?x=1');
+      const sid = sidOf(result.cookies) as string;
+      expect((await call(site, LOGGED_USER, { headers: cookie(sid) })).json).toEqual({
+        message: ALICE.email,
+      });
+    });
+
+    it('an absolute redirect-to on this site is followed (authorize puts the full URL there)', async () => {
+      const target = `${site.url}/api/method/frappe.integrations.oauth2.authorize?client_id=shop&state=s`;
+      const result = await call(site, '/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          usr: ALICE.email,
+          pwd: ALICE.password,
+          'redirect-to': target,
+        }).toString(),
+      });
+      expect(result.status).toBe(302);
+      expect(result.headers.get('location')).toBe(target);
+    });
+
+    it.each(['https://evil.example.com/steal', '//evil.example.com/steal', 'http://127.0.0.1:1/other-port'])(
+      'redirect-to %s on another origin is not followed',
+      async (target) => {
+        const result = await call(site, '/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            usr: ALICE.email,
+            pwd: ALICE.password,
+            'redirect-to': target,
+          }).toString(),
+        });
+        expect(result.status).toBe(302);
+        const location = result.headers.get('location') as string;
+        expect(new URL(location, site.url).origin).toBe(site.url);
+      },
+    );
+
+    it('POST with wrong credentials shows the form again with an error, no session', async () => {
+      const result = await call(site, '/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ usr: ALICE.email, pwd: 'nope' }).toString(),
+      });
+      expect(result.status).toBe(401);
+      expect(result.text).toContain('Invalid login credentials');
+      expect(result.text).toContain('<form');
+      expect(sidOf(result.cookies) ?? 'Guest').toBe('Guest');
+    });
+  });
+
+  it('/app redirects a Guest to /login and shows the desk to a session', async () => {
+    const guest = await call(site, '/app');
+    expect(guest.status).toBe(302);
+    expect(guest.headers.get('location')).toBe('/login?redirect-to=%2Fapp');
+    const sid = await login(site);
+    const desk = await call(site, '/app', { headers: cookie(sid) });
+    expect(desk.status).toBe(200);
+    expect(desk.text).toContain(ALICE.email);
+  });
+
+  it('Guest cookies on a bearer-authenticated response and on a plain Guest response', async () => {
+    const { accessToken } = mintToken(site);
+    for (const headers of [bearer(accessToken), {}]) {
+      const result = await call(site, PING, { headers });
+      expect(cookieValue(result.cookies, 'sid')).toBe('Guest');
+      expect(cookieValue(result.cookies, 'system_user')).toBe('no');
+      expect(cookieValue(result.cookies, 'full_name')).toBe('Guest');
+      expect(cookieValue(result.cookies, 'user_id')).toBe('Guest');
+      expect(cookieValue(result.cookies, 'user_image')).toBe('');
+    }
+  });
+
+  describe('CSRF', () => {
+    async function sessionWithCsrf(): Promise<{ sid: string; csrf: string }> {
+      const sid = await login(site);
+      const session = site.site.sessions.get(sid);
+      if (!session) throw new Error('no session');
+      return { sid, csrf: site.site.sessions.csrfTokenFor(session) };
+    }
+
+    it('a session holding a CSRF token rejects an unsafe method without X-Frappe-CSRF-Token', async () => {
+      const { sid } = await sessionWithCsrf();
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const result = await call(site, LOGGED_USER, { method, headers: cookie(sid) });
+        expect(result.status, method).toBe(400);
+        expect(result.json?.exc_type).toBe('CSRFTokenError');
+      }
+    });
+
+    it('…and rejects a wrong token', async () => {
+      const { sid } = await sessionWithCsrf();
+      const result = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), 'X-Frappe-CSRF-Token': 'wrong' },
+      });
+      expect(result.status).toBe(400);
+      expect(result.json?.exc_type).toBe('CSRFTokenError');
+    });
+
+    it('accepts the token in the header or as a csrf_token form field', async () => {
+      const { sid, csrf } = await sessionWithCsrf();
+      const viaHeader = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), 'X-Frappe-CSRF-Token': csrf },
+      });
+      expect(viaHeader.status).toBe(200);
+      expect(viaHeader.json).toEqual({ message: ALICE.email });
+      const viaForm = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf_token: csrf }).toString(),
+      });
+      expect(viaForm.status).toBe(200);
+    });
+
+    it('safe methods need no token', async () => {
+      const { sid } = await sessionWithCsrf();
+      expect((await call(site, LOGGED_USER, { headers: cookie(sid) })).status).toBe(200);
+    });
+
+    it('pure bearer requests are never subject to CSRF', async () => {
+      const { accessToken } = mintToken(site);
+      const result = await call(site, LOGGED_USER, { method: 'POST', headers: bearer(accessToken) });
+      expect(result.status).toBe(200);
+      expect(result.json).toEqual({ message: ALICE.email });
+    });
+
+    if (profile !== 'develop') {
+      it('a session without a stored CSRF token (API login) needs none', async () => {
+        const sid = await login(site);
+        expect((await call(site, LOGGED_USER, { method: 'POST', headers: cookie(sid) })).status).toBe(200);
+      });
+    }
+
+    it('logged-in cookie + garbage bearer on a POST → 400 CSRFTokenError', async () => {
+      const { sid } = await sessionWithCsrf();
+      const result = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), ...bearer('notatoken') },
+      });
+      expect(result.status).toBe(400);
+      expect(result.json?.exc_type).toBe('CSRFTokenError');
+    });
+
+    it('logged-in cookie + a valid bearer of another user on a POST → 400 CSRFTokenError', async () => {
+      const { sid } = await sessionWithCsrf();
+      const { accessToken } = mintToken(site, BOB.email);
+      const result = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), ...bearer(accessToken) },
+      });
+      expect(result.status).toBe(400);
+      expect(result.json?.exc_type).toBe('CSRFTokenError');
+    });
+
+    it(`logged-in cookie + a valid bearer of the same user, no CSRF header: ${profile === 'develop' ? 'deferred, passes' : '400'}`, async () => {
+      const { sid } = await sessionWithCsrf();
+      const { accessToken } = mintToken(site);
+      const result = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), ...bearer(accessToken) },
+      });
+      if (profile === 'develop') {
+        expect(result.status).toBe(200);
+        expect(result.json).toEqual({ message: ALICE.email });
+      } else {
+        expect(result.status).toBe(400);
+        expect(result.json?.exc_type).toBe('CSRFTokenError');
+      }
+    });
+
+    it('logged-in cookie + the API key of the same user: deferred on develop', async () => {
+      site.addUser({ ...ALICE, apiKey: `alice-key-${profile}`, apiSecret: 'alice-secret' });
+      const { sid } = await sessionWithCsrf();
+      const result = await call(site, LOGGED_USER, {
+        method: 'POST',
+        headers: { ...cookie(sid), Authorization: `token alice-key-${profile}:alice-secret` },
+      });
+      expect(result.status).toBe(profile === 'develop' ? 200 : 400);
+    });
+  });
+});
