@@ -1,0 +1,110 @@
+import {
+  errorFromResponse,
+  FrappeError,
+  FrappeNetworkError,
+  FrappeOAuthError,
+  FrappeServerError,
+} from '../errors';
+import type { HttpTransport, RequestOptions } from '../http/transport';
+import { isTokenResponse, type TokenResponse } from './stored-token';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string | undefined;
+}
+
+/**
+ * Calls Frappe's token endpoint. Credentials go in the form body (client_secret_post): HTTP Basic
+ * is parsed as an API key on v14/v15 and fails with 401 there (reference §2.3).
+ *
+ * The call goes through the SDK's own transport rather than openid-client's grant helpers: those
+ * reject Administrator's id_token (`sub: null`), and Frappe answers refused refresh tokens with
+ * Frappe errors (403/404) rather than OAuth JSON, which needs the SDK's error mapping.
+ */
+export class TokenEndpoint {
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly tokenPath: string,
+    private readonly credentials: ClientCredentials,
+  ) {}
+
+  authorizationCode(
+    code: string,
+    redirectUri: string,
+    codeVerifier: string,
+    options?: RequestOptions,
+  ): Promise<TokenResponse> {
+    return this.grant(
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier },
+      options,
+    );
+  }
+
+  refresh(refreshToken: string, options?: RequestOptions): Promise<TokenResponse> {
+    return this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, options);
+  }
+
+  password(
+    username: string,
+    password: string,
+    scope: string,
+    options?: RequestOptions,
+  ): Promise<TokenResponse> {
+    return this.grant({ grant_type: 'password', username, password, scope }, options);
+  }
+
+  private async grant(params: Record<string, string>, options?: RequestOptions): Promise<TokenResponse> {
+    const body = new URLSearchParams(params);
+    body.set('client_id', this.credentials.clientId);
+    if (this.credentials.clientSecret) body.set('client_secret', this.credentials.clientSecret);
+    const response = await this.transport.send(
+      {
+        method: 'POST',
+        url: this.tokenPath,
+        data: body.toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      },
+      options,
+    );
+    if (response.status === 200) {
+      const parsed = parseJson(response.data);
+      if (isTokenResponse(parsed)) return parsed;
+      throw new FrappeServerError({
+        message: `the token endpoint answered 200 without a bearer token (${params.grant_type} grant)`,
+        status: 200,
+      });
+    }
+    throw errorFromResponse({
+      status: response.status,
+      headers: response.headers as Record<string, unknown>,
+      body: response.data,
+      method: 'POST',
+      url: this.tokenPath,
+    });
+  }
+}
+
+/** How a failed grant should be handled. */
+export type GrantFailure = 'retryable' | 'refused' | 'fatal';
+
+/**
+ * Network errors and 5xx are worth retrying; `invalid_grant` and the 403/404 Frappe errors that
+ * v15-era sites return for unknown or revoked refresh tokens (§2.3) are refusals of the grant; the
+ * rest (invalid_client, a misconfigured site) retrying would not fix.
+ */
+export function classifyGrantFailure(error: unknown): GrantFailure {
+  if (error instanceof FrappeNetworkError || error instanceof FrappeServerError) return 'retryable';
+  if (error instanceof FrappeError && error.status === 429) return 'retryable';
+  if (error instanceof FrappeOAuthError) return error.error === 'invalid_grant' ? 'refused' : 'fatal';
+  if (error instanceof FrappeError && (error.status === 403 || error.status === 404)) return 'refused';
+  return 'fatal';
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

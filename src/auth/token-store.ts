@@ -1,0 +1,114 @@
+import type Keyv from 'keyv';
+import { TokenStoreError } from '../errors';
+import { readStoredToken, type StoredToken } from './stored-token';
+
+/** What an authorization in progress keeps until its callback arrives (possibly in another process). */
+export interface PendingAuthorization {
+  codeVerifier: string;
+  nonce: string;
+  redirectUri: string;
+  tokenKey: string;
+  createdAt: number;
+}
+
+const PREFIX = 'frappe-oauth-client';
+
+/**
+ * The token store: a Keyv (memory by default, Redis for many processes). Keys are built from the
+ * site, the client and the token key, so one store can hold many sites and users. Store failures
+ * and unreadable values become `TokenStoreError`; nothing here deletes a value it cannot read.
+ */
+export class TokenStore {
+  constructor(
+    readonly keyv: Keyv,
+    private readonly siteKey: string,
+  ) {}
+
+  tokenKeyFor(tokenKey: string): string {
+    return `${PREFIX}:token:${this.siteKey}:${encodeURIComponent(tokenKey)}`;
+  }
+
+  async getToken(tokenKey: string): Promise<StoredToken | undefined> {
+    const raw = await this.call('read the stored token', () => this.keyv.get(this.tokenKeyFor(tokenKey)));
+    if (raw === undefined || raw === null) return undefined;
+    const token = readStoredToken(raw);
+    if (!token) {
+      throw new TokenStoreError({
+        message: `the value stored for token key "${tokenKey}" is not a bearer token; replace it with setToken, handleCallback or loginWithPassword`,
+        reason: 'unreadable',
+      });
+    }
+    return token;
+  }
+
+  async setToken(tokenKey: string, token: StoredToken): Promise<void> {
+    const ok = await this.call('store the token', () => this.keyv.set(this.tokenKeyFor(tokenKey), token));
+    if (ok === false)
+      throw new TokenStoreError({ message: 'the store refused to save the token', reason: 'failed' });
+  }
+
+  async deleteToken(tokenKey: string): Promise<void> {
+    await this.call('delete the stored token', () => this.keyv.delete(this.tokenKeyFor(tokenKey)));
+  }
+
+  async setPending(state: string, pending: PendingAuthorization, ttlMs: number): Promise<void> {
+    const ok = await this.call('store the pending authorization', () =>
+      this.keyv.set(this.pendingKey(state), pending, ttlMs),
+    );
+    if (ok === false) {
+      throw new TokenStoreError({
+        message: 'the store refused to save the pending authorization',
+        reason: 'failed',
+      });
+    }
+  }
+
+  /** Reads and deletes a pending authorization: a state is good for one callback only. */
+  async takePending(state: string): Promise<PendingAuthorization | undefined> {
+    const key = this.pendingKey(state);
+    const pending = await this.call('read the pending authorization', () => this.keyv.get(key));
+    if (pending === undefined || pending === null) return undefined;
+    const deleted = await this.call('delete the pending authorization', () => this.keyv.delete(key));
+    // Another process took it between our get and delete: it is theirs.
+    if (deleted === false) return undefined;
+    return isPending(pending) ? pending : undefined;
+  }
+
+  /** Arbitrary JSON values under this site's namespace (iteration checkpoints and the like). */
+  async getValue<T>(name: string): Promise<T | undefined> {
+    return (await this.call('read a stored value', () =>
+      this.keyv.get(`${PREFIX}:value:${this.siteKey}:${name}`),
+    )) as T | undefined;
+  }
+
+  async setValue(name: string, value: unknown): Promise<void> {
+    await this.call('store a value', () => this.keyv.set(`${PREFIX}:value:${this.siteKey}:${name}`, value));
+  }
+
+  private pendingKey(state: string): string {
+    return `${PREFIX}:pending:${this.siteKey}:${state}`;
+  }
+
+  private async call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new TokenStoreError({
+        message: `could not ${what}: the store failed`,
+        reason: 'failed',
+        cause: error,
+      });
+    }
+  }
+}
+
+function isPending(value: unknown): value is PendingAuthorization {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.codeVerifier === 'string' &&
+    typeof candidate.nonce === 'string' &&
+    typeof candidate.redirectUri === 'string' &&
+    typeof candidate.tokenKey === 'string'
+  );
+}

@@ -1,0 +1,228 @@
+import { STATUS_CODES } from 'node:http';
+import { type ErrorKind, kindForExcType, kindForStatus } from './error-kind';
+import { FrappeAuthenticationError } from './frappe-authentication-error';
+import { FrappeConflictError } from './frappe-conflict-error';
+import { FrappeDuplicateEntryError } from './frappe-duplicate-entry-error';
+import { FrappeError, type FrappeErrorOptions } from './frappe-error';
+import { FrappeNotFoundError } from './frappe-not-found-error';
+import { FrappeOAuthError } from './frappe-oauth-error';
+import { FrappePermissionError } from './frappe-permission-error';
+import { FrappeRateLimitError } from './frappe-rate-limit-error';
+import { FrappeServerError } from './frappe-server-error';
+import { FrappeValidationError } from './frappe-validation-error';
+import { type HeaderSource, readHeader } from './headers';
+import { describeRequest } from './request-label';
+import { type ResponseBody, readResponseBody } from './response-body';
+import { retryAfterFrom } from './retry-after';
+import { decodeServerMessageEntries, htmlToText } from './server-messages';
+
+/** An HTTP error response, in terms free of any HTTP library's types. */
+export interface ErrorResponse {
+  status: number;
+  /** Response headers (plain object, fetch `Headers` or axios `AxiosHeaders`). Read, never kept. */
+  headers?: HeaderSource;
+  /** The body as the HTTP client gave it: parsed JSON, a string, bytes, or nothing. Never kept. */
+  body?: unknown;
+  /** The request method, for the message. */
+  method?: string;
+  /** The request URL; only origin + path are kept. */
+  url?: string | URL;
+  /** What led to the error (e.g. the HTTP client's error); attached as a safe copy. */
+  cause?: unknown;
+  /** Secrets (tokens, client secret, password) to scrub from everything taken from the body. */
+  redact?: Iterable<string>;
+  /** The current time in ms since the epoch, for `Retry-After` dates. Default `Date.now()`. */
+  now?: number;
+}
+
+/** The longest server-provided text put in an error's message. */
+const MAX_DETAIL_LENGTH = 300;
+
+/** A Python class name, possibly dotted (`frappe.exceptions.PermissionError`). */
+const CLASS_NAME = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
+
+/** What the body says about the error. */
+interface BodyFacts {
+  excType?: string;
+  messages: string[];
+  /** The message that belongs to the raised exception, when known. */
+  primary?: string;
+  oauth?: { error: string; description?: string; uri?: string };
+  /** Last-resort text for the message (`exception` line, a bare `message`, a plain-text body). */
+  fallback?: string;
+  /** A remark on a body that could not be used, e.g. "HTML error page". */
+  note?: string;
+}
+
+/**
+ * The typed error for a Frappe error response (frappe-reference.md §2.3, §2.7, §8).
+ *
+ * Class selection, for status ≥ 400: an OAuth-shaped body (`{error, error_description}` or
+ * `{description, status_code, error}`, without `exc_type`) gives {@link FrappeOAuthError} (or
+ * {@link FrappeServerError} for a 5xx); otherwise the exception class — `exc_type`, v2's
+ * `errors[0].type`, or the class in v14's `exception` line — picks the class when it has one of its
+ * own (TimestampMismatchError → conflict, RateLimitExceededError → rate limit, the ValidationError
+ * family → validation, …); otherwise the status does (401, 403, 404, 409, 417, 429, 5xx). Anything
+ * else, and any status below 400, is a plain {@link FrappeError}.
+ *
+ * The message is short, e.g. `GET /api/resource/Customer/X → 404 DoesNotExistError: Customer X not
+ * found`. An HTML page, truncated JSON or an empty body is described, never quoted. Never throws.
+ */
+export function errorFromResponse(response: ErrorResponse): FrappeError {
+  const status = Number.isInteger(response.status) ? response.status : undefined;
+  const body = readResponseBody(response.body, readHeader(response.headers, 'content-type'));
+  const facts = factsFromBody(body);
+  const kind = chooseKind(status, facts);
+  const label =
+    facts.excType ?? facts.oauth?.error ?? (status !== undefined ? STATUS_CODES[status] : undefined);
+  const detail = truncate(
+    facts.primary ?? facts.messages.at(-1) ?? facts.oauth?.description ?? facts.fallback,
+  );
+  const message =
+    `${describeRequest(response.method, response.url)}` +
+    `${status ?? 'no status'}${label ? ` ${label}` : ''}` +
+    `${detail ? `: ${detail}` : ''}${facts.note ? ` (${facts.note})` : ''}`;
+
+  const options: FrappeErrorOptions = {
+    message,
+    status,
+    excType: facts.excType,
+    messages: facts.messages,
+    method: response.method,
+    url: response.url,
+    cause: response.cause,
+    redact: response.redact ? [...response.redact] : undefined,
+  };
+  if (kind === 'oauth' && facts.oauth) {
+    return new FrappeOAuthError({
+      ...options,
+      error: facts.oauth.error,
+      errorDescription: facts.oauth.description,
+      errorUri: facts.oauth.uri,
+    });
+  }
+  const retryAfterSeconds = retryAfterFrom(response.headers, response.now);
+  switch (kind) {
+    case 'authentication':
+      return new FrappeAuthenticationError(options);
+    case 'permission':
+      return new FrappePermissionError(options);
+    case 'not-found':
+      return new FrappeNotFoundError(options);
+    case 'validation':
+      return new FrappeValidationError(options);
+    case 'duplicate':
+      return new FrappeDuplicateEntryError(options);
+    case 'conflict':
+      return new FrappeConflictError(options);
+    case 'rate-limit':
+      return new FrappeRateLimitError({ ...options, retryAfterSeconds });
+    case 'server':
+      return new FrappeServerError({ ...options, retryAfterSeconds });
+    default:
+      return new FrappeError(options);
+  }
+}
+
+function chooseKind(status: number | undefined, facts: BodyFacts): ErrorKind | 'oauth' {
+  if (status === undefined || status < 400) return 'generic';
+  if (facts.oauth) return status >= 500 ? 'server' : 'oauth';
+  return kindForExcType(facts.excType) ?? kindForStatus(status);
+}
+
+function factsFromBody(body: ResponseBody): BodyFacts {
+  switch (body.kind) {
+    case 'json':
+      return isRecord(body.value) ? factsFromObject(body.value) : { messages: [] };
+    case 'html':
+      return { messages: [], note: 'HTML error page' };
+    case 'text':
+      return { messages: [], fallback: body.text.replace(/\s+/g, ' ') };
+    case 'invalid-json':
+      // Salvage the class name from a truncated body; keep nothing else of it.
+      return {
+        messages: [],
+        excType: className(/"exc_type"\s*:\s*"([^"\\]{1,200})"/.exec(body.text)?.[1]),
+        note: 'truncated or invalid JSON body',
+      };
+    case 'empty':
+      return { messages: [], note: 'empty body' };
+    default:
+      return { messages: [], note: 'unreadable body' };
+  }
+}
+
+function factsFromObject(record: Record<string, unknown>): BodyFacts {
+  const v2Errors = Array.isArray(record.errors) ? record.errors.filter(isRecord) : [];
+  const excType =
+    className(record.exc_type) ?? className(v2Errors[0]?.type) ?? classFromExceptionLine(record.exception);
+
+  const entries = decodeServerMessageEntries(record._server_messages);
+  // v2: the raised error's message sits in `errors`, other messages in a real array.
+  for (const error of v2Errors) {
+    if (typeof error.message === 'string') {
+      entries.push(...decodeServerMessageEntries([{ message: error.message, raise_exception: 1 }]));
+    }
+  }
+  if (Array.isArray(record.messages)) entries.push(...decodeServerMessageEntries(record.messages));
+  const messages = entries.map((entry) => entry.text);
+  const errorMessage = typeof record._error_message === 'string' ? htmlToText(record._error_message) : '';
+  if (errorMessage && !messages.includes(errorMessage)) messages.push(errorMessage);
+
+  const facts: BodyFacts = {
+    excType,
+    messages,
+    primary: entries.find((entry) => entry.raiseException)?.text ?? (errorMessage || undefined),
+    fallback: exceptionLineText(record.exception) ?? plainMessage(record.message),
+  };
+  if (
+    typeof record.error === 'string' &&
+    record.error &&
+    typeof record.exc_type !== 'string' &&
+    !v2Errors.length
+  ) {
+    const description = record.error_description ?? record.description;
+    facts.oauth = {
+      error: record.error,
+      description: typeof description === 'string' && description ? htmlToText(description) : undefined,
+      uri: typeof record.error_uri === 'string' ? record.error_uri : undefined,
+    };
+  }
+  return facts;
+}
+
+/** The last segment of a class name, if the value is one. */
+function className(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  if (!CLASS_NAME.test(trimmed) || trimmed.length > 200) return undefined;
+  return trimmed.slice(trimmed.lastIndexOf('.') + 1);
+}
+
+/** v14 bodies without `exc_type` may still carry `"exception": "frappe.exceptions.X: text"`. */
+function classFromExceptionLine(exception: unknown): string | undefined {
+  if (typeof exception !== 'string') return undefined;
+  const head = exception.trim().split(':', 1)[0] ?? '';
+  return head.includes('.') ? className(head) : undefined;
+}
+
+function exceptionLineText(exception: unknown): string | undefined {
+  if (typeof exception !== 'string') return undefined;
+  const colon = exception.indexOf(':');
+  const text = colon === -1 ? '' : htmlToText(exception.slice(colon + 1));
+  return text || undefined;
+}
+
+function plainMessage(message: unknown): string | undefined {
+  if (typeof message !== 'string') return undefined;
+  return htmlToText(message) || undefined;
+}
+
+function truncate(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH - 1)}…` : text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

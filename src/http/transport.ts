@@ -1,0 +1,109 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
+import { FrappeNetworkError } from '../errors';
+import type { ClockSkew } from './clock-skew';
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  userAgent: string;
+  clockSkew: ClockSkew;
+}
+
+/** Per-request knobs every public method accepts. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * The one axios instance (with keep-alive agents) that every call to the site goes through:
+ * OAuth endpoints and REST alike. It never throws on an HTTP status — callers classify statuses —
+ * and turns a missing response into `FrappeNetworkError`, so raw axios errors (which carry request
+ * headers, and with them tokens) never leave this file.
+ */
+export class HttpTransport {
+  readonly axios: AxiosInstance;
+  private readonly httpAgent = new HttpAgent({ keepAlive: true });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+
+  constructor(private readonly options: TransportOptions) {
+    this.axios = axios.create({
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      maxRedirects: 0,
+      validateStatus: () => true,
+      // Keep the body as text: Frappe's error pages may be HTML, and bodies may be truncated.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      headers: { 'User-Agent': options.userAgent, Accept: 'application/json' },
+    });
+  }
+
+  /** Sends a request and resolves with whatever status came back. */
+  async send(config: AxiosRequestConfig, options: RequestOptions = {}): Promise<AxiosResponse<string>> {
+    const sentAt = Date.now();
+    const method = (config.method ?? 'GET').toUpperCase();
+    const path = pathOf(config.url ?? '/');
+    if (options.signal?.aborted) {
+      throw new FrappeNetworkError({
+        message: `${method} ${path} was aborted before it was sent`,
+        reason: 'aborted',
+      });
+    }
+    try {
+      const response = await this.axios.request<string>({
+        ...config,
+        signal: options.signal ?? config.signal,
+        timeout: options.timeoutMs ?? config.timeout ?? this.options.timeoutMs,
+      });
+      this.options.clockSkew.observe(headerOf(response, 'date'), sentAt, Date.now());
+      return response;
+    } catch (error) {
+      throw networkError(error, method, path, options.timeoutMs ?? this.options.timeoutMs);
+    }
+  }
+
+  /** Releases the keep-alive sockets; nothing of the transport keeps Node alive afterwards. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+export function headerOf(response: AxiosResponse, name: string): string | undefined {
+  const value = (response.headers as Record<string, unknown>)[name];
+  if (Array.isArray(value)) return value[0] as string | undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The path part of a URL or path, without query or fragment (queries may carry codes). */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url, 'http://placeholder').pathname;
+  } catch {
+    return url.split(/[?#]/)[0] ?? url;
+  }
+}
+
+function networkError(error: unknown, method: string, path: string, timeoutMs: number): FrappeNetworkError {
+  // Only the code travels on: the axios error holds the request config, headers included.
+  const code = isAxiosError(error) ? error.code : undefined;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    return new FrappeNetworkError({
+      message: `${method} ${path} timed out after ${timeoutMs} ms`,
+      reason: 'timeout',
+    });
+  }
+  if (code === 'ERR_CANCELED' || (error instanceof Error && error.name === 'CanceledError')) {
+    return new FrappeNetworkError({ message: `${method} ${path} was aborted`, reason: 'aborted' });
+  }
+  const detail = code ?? (error instanceof Error ? error.name : 'unknown error');
+  return new FrappeNetworkError({
+    message: `${method} ${path} failed without a response (${detail})`,
+    reason: 'connection',
+  });
+}

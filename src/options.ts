@@ -1,0 +1,210 @@
+import Keyv from 'keyv';
+import { FrappeConfigurationError } from './errors';
+
+/** Receives redacted log lines only; any of the four methods may be omitted (console works). */
+export interface FrappeLogger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+  error?(message: string): void;
+}
+
+export interface FrappeOAuthClientOptions {
+  /** The Frappe site, e.g. `https://erp.example.com`. */
+  baseUrl: string;
+  /** The OAuth Client's Client ID (Setup → Integrations → OAuth Client). */
+  clientId: string;
+  /** The Client Secret; omit for a public client, which relies on PKCE alone. */
+  clientSecret?: string;
+  /** Where Frappe sends the browser back; needed for the authorization-code flow. */
+  redirectUri?: string;
+  /** Default `['openid', 'all']`. */
+  scopes?: string[];
+  /** Where tokens live; default an in-memory Keyv. Use `@keyv/redis` when processes share tokens. */
+  store?: Keyv;
+  /** Which stored token this client uses (one per Frappe user); default `'default'`. */
+  tokenKey?: string;
+  /** Refresh this long before the stored expiry; default 60. */
+  refreshMarginSeconds?: number;
+  /** The expected id_token `iss`; default the origin of `baseUrl` (set it when the site's Social Login Key says otherwise). */
+  issuer?: string;
+  /** Per-request timeout; default 30 000 ms. */
+  timeoutMs?: number;
+  /** Silent by default. */
+  logger?: FrappeLogger;
+  userAgent?: string;
+  /** Plain http is refused unless the host is loopback or this is true. */
+  allowInsecureHttp?: boolean;
+  /**
+   * Revoke the superseded token pair after a successful refresh; default false. Frappe before
+   * develop leaves old pairs active forever.
+   */
+  revokeSupersededTokens?: boolean;
+  /**
+   * The lifetime assumed for an imported token that has no `expires_at` once it has been
+   * validated; default 300 s, so it is refreshed early rather than trusted for an hour.
+   */
+  importedTokenLifetimeSeconds?: number;
+  /** Retries of a refresh that failed with a network error or 5xx; default 3 retries, 200–2000 ms apart. */
+  refreshRetry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
+  /** After a refresh failed for a network error or 5xx, wait this long before trying again; default 30. */
+  refreshCooldownSeconds?: number;
+  /** How long a started authorization waits for its callback; default 600. */
+  pendingAuthorizationTtlSeconds?: number;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  baseUrl: string;
+  origin: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  redirectUri: string | undefined;
+  scopes: string[];
+  store: Keyv;
+  tokenKey: string;
+  refreshMarginSeconds: number;
+  issuer: string;
+  timeoutMs: number;
+  logger: FrappeLogger;
+  userAgent: string;
+  allowInsecureHttp: boolean;
+  revokeSupersededTokens: boolean;
+  importedTokenLifetimeSeconds: number;
+  refreshRetry: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
+  refreshCooldownSeconds: number;
+  pendingAuthorizationTtlSeconds: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new FrappeConfigurationError({ message: 'FrappeOAuthClient needs an options object' });
+  }
+  const baseUrl = parseHttpUrl(options.baseUrl, 'baseUrl');
+  if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
+    throw new FrappeConfigurationError({ message: 'clientId must be a non-empty string' });
+  }
+  optionalString(options.clientSecret, 'clientSecret');
+  const allowInsecureHttp = options.allowInsecureHttp ?? false;
+  if (baseUrl.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(baseUrl.hostname)) {
+    throw new FrappeConfigurationError({
+      message: `refusing plain http to ${baseUrl.host}: tokens would travel unencrypted; use https, or set allowInsecureHttp`,
+    });
+  }
+  // Validated, but kept byte for byte: Frappe matches redirect URIs exactly.
+  if (options.redirectUri !== undefined) parseHttpUrl(options.redirectUri, 'redirectUri');
+  const scopes = options.scopes ?? ['openid', 'all'];
+  if (
+    !Array.isArray(scopes) ||
+    scopes.some((scope) => typeof scope !== 'string' || /\s/.test(scope) || scope === '')
+  ) {
+    throw new FrappeConfigurationError({
+      message: 'scopes must be an array of non-empty strings without spaces',
+    });
+  }
+  const tokenKey = options.tokenKey ?? 'default';
+  if (typeof tokenKey !== 'string' || tokenKey === '') {
+    throw new FrappeConfigurationError({ message: 'tokenKey must be a non-empty string' });
+  }
+  if (options.store !== undefined && !isKeyvLike(options.store)) {
+    throw new FrappeConfigurationError({ message: 'store must be a Keyv instance (get, set, delete)' });
+  }
+  if (options.logger !== undefined && (options.logger === null || typeof options.logger !== 'object')) {
+    throw new FrappeConfigurationError({
+      message: 'logger must be an object with debug/info/warn/error methods',
+    });
+  }
+  const base = baseUrl.toString().replace(/\/+$/, '');
+  return {
+    baseUrl: base,
+    origin: baseUrl.origin,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret || undefined,
+    redirectUri: options.redirectUri,
+    scopes: [...scopes],
+    store: options.store ?? new Keyv(),
+    tokenKey,
+    refreshMarginSeconds: nonNegative(options.refreshMarginSeconds, 60, 'refreshMarginSeconds'),
+    issuer: options.issuer ?? baseUrl.origin,
+    timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
+    logger: options.logger ?? {},
+    userAgent: options.userAgent ?? 'frappe-oauth-client',
+    allowInsecureHttp:
+      allowInsecureHttp || (baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname)),
+    revokeSupersededTokens: options.revokeSupersededTokens ?? false,
+    importedTokenLifetimeSeconds: positive(
+      options.importedTokenLifetimeSeconds,
+      300,
+      'importedTokenLifetimeSeconds',
+    ),
+    refreshRetry: {
+      retries: nonNegative(options.refreshRetry?.retries, 3, 'refreshRetry.retries'),
+      minTimeoutMs: nonNegative(options.refreshRetry?.minTimeoutMs, 200, 'refreshRetry.minTimeoutMs'),
+      maxTimeoutMs: nonNegative(options.refreshRetry?.maxTimeoutMs, 2000, 'refreshRetry.maxTimeoutMs'),
+    },
+    refreshCooldownSeconds: nonNegative(options.refreshCooldownSeconds, 30, 'refreshCooldownSeconds'),
+    pendingAuthorizationTtlSeconds: positive(
+      options.pendingAuthorizationTtlSeconds,
+      600,
+      'pendingAuthorizationTtlSeconds',
+    ),
+  };
+}
+
+function parseHttpUrl(value: unknown, name: string): URL {
+  if (typeof value !== 'string' || value === '') {
+    throw new FrappeConfigurationError({ message: `${name} must be an absolute http(s) URL` });
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new FrappeConfigurationError({ message: `${name} is not a valid URL` });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FrappeConfigurationError({ message: `${name} must use http or https` });
+  }
+  if (url.username || url.password) {
+    throw new FrappeConfigurationError({ message: `${name} must not carry credentials` });
+  }
+  return url;
+}
+
+function optionalString(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new FrappeConfigurationError({ message: `${name} must be a string` });
+  }
+}
+
+function positive(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new FrappeConfigurationError({ message: `${name} must be a positive number` });
+  }
+  return value;
+}
+
+function nonNegative(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new FrappeConfigurationError({ message: `${name} must be a number ≥ 0` });
+  }
+  return value;
+}
+
+function isKeyvLike(value: unknown): value is Keyv {
+  const candidate = value as Record<string, unknown> | null;
+  return (
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.set === 'function' &&
+    typeof candidate.delete === 'function'
+  );
+}
