@@ -220,8 +220,9 @@ export class FrappeOAuthClient {
 }
 
 function createContext(options: ResolvedOptions): SharedContext {
-  const clockSkew = new ClockSkew();
+  const clockSkew = new ClockSkew(options.clock);
   const transport = new HttpTransport({
+    clock: options.clock,
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     userAgent: options.userAgent,

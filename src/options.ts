@@ -51,6 +51,8 @@ export interface FrappeOAuthClientOptions {
   refreshCooldownSeconds?: number;
   /** How long a started authorization waits for its callback; default 600. */
   pendingAuthorizationTtlSeconds?: number;
+  /** The local clock in epoch milliseconds; default `Date.now`. Tests inject one to move time. */
+  clock?: () => number;
 }
 
 /** Options after defaults and validation. */
@@ -74,6 +76,7 @@ export interface ResolvedOptions {
   refreshRetry: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
   refreshCooldownSeconds: number;
   pendingAuthorizationTtlSeconds: number;
+  clock: () => number;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
@@ -115,6 +118,9 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
   if (options.store !== undefined && !isKeyvLike(options.store)) {
     throw new FrappeConfigurationError({ message: 'store must be a Keyv instance (get, set, delete)' });
   }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new FrappeConfigurationError({ message: 'clock must be a function returning epoch milliseconds' });
+  }
   if (options.logger !== undefined && (options.logger === null || typeof options.logger !== 'object')) {
     throw new FrappeConfigurationError({
       message: 'logger must be an object with debug/info/warn/error methods',
@@ -149,6 +155,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
       maxTimeoutMs: nonNegative(options.refreshRetry?.maxTimeoutMs, 2000, 'refreshRetry.maxTimeoutMs'),
     },
     refreshCooldownSeconds: nonNegative(options.refreshCooldownSeconds, 30, 'refreshCooldownSeconds'),
+    clock: options.clock ?? Date.now,
     pendingAuthorizationTtlSeconds: positive(
       options.pendingAuthorizationTtlSeconds,
       600,

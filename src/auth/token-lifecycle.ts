@@ -84,8 +84,8 @@ export class TokenLifecycle {
     if (this.serverNow() >= used.expires_at) return this.replaceAfterUnauthorized(used, options);
     const print = fingerprint(used.access_token);
     const last = this.deps.shared.lastProbe.get(print);
-    if (last !== undefined && Date.now() - last < PROBE_INTERVAL_MS) return undefined;
-    this.deps.shared.lastProbe.set(print, Date.now());
+    if (last !== undefined && this.deps.options.clock() - last < PROBE_INTERVAL_MS) return undefined;
+    this.deps.shared.lastProbe.set(print, this.deps.options.clock());
     const result = await fetchProfile(
       this.deps.transport,
       this.deps.userinfoPath,
@@ -247,7 +247,7 @@ export class TokenLifecycle {
 
   private refreshInBackground(token: StoredToken): void {
     const until = this.deps.shared.refreshCooldownUntil.get(this.storeKey) ?? 0;
-    if (Date.now() < until || this.deps.shared.refreshes.isRunning(this.storeKey)) return;
+    if (this.deps.options.clock() < until || this.deps.shared.refreshes.isRunning(this.storeKey)) return;
     this.refresh(token, {}).catch((error: unknown) => {
       this.log(
         'warn',
@@ -326,7 +326,7 @@ export class TokenLifecycle {
     if (kind === 'retryable') {
       this.deps.shared.refreshCooldownUntil.set(
         this.storeKey,
-        Date.now() + this.deps.options.refreshCooldownSeconds * 1000,
+        this.deps.options.clock() + this.deps.options.refreshCooldownSeconds * 1000,
       );
     }
     throw error;
@@ -454,11 +454,14 @@ export class TokenLifecycle {
   private async authorizationUrlOrUndefined(): Promise<string | undefined> {
     if (!this.deps.flow) return undefined;
     const cached = this.deps.shared.pendingUrls.get(this.storeKey);
-    if (cached && Date.now() < cached.reuseUntil) return cached.url;
+    if (cached && this.deps.options.clock() < cached.reuseUntil) return cached.url;
     try {
       const url = await this.deps.flow.buildUrl(this.deps.tokenKey);
       const reuseMs = (this.deps.options.pendingAuthorizationTtlSeconds * 1000) / 2;
-      this.deps.shared.pendingUrls.set(this.storeKey, { url, reuseUntil: Date.now() + reuseMs });
+      this.deps.shared.pendingUrls.set(this.storeKey, {
+        url,
+        reuseUntil: this.deps.options.clock() + reuseMs,
+      });
       return url;
     } catch {
       return undefined;

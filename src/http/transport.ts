@@ -9,6 +9,8 @@ export interface TransportOptions {
   timeoutMs: number;
   userAgent: string;
   clockSkew: ClockSkew;
+  /** The local clock, the same one the skew estimate is relative to. */
+  clock: () => number;
 }
 
 /** Per-request knobs every public method accepts. */
@@ -45,7 +47,7 @@ export class HttpTransport {
 
   /** Sends a request and resolves with whatever status came back. */
   async send(config: AxiosRequestConfig, options: RequestOptions = {}): Promise<AxiosResponse<string>> {
-    const sentAt = Date.now();
+    const sentAt = this.options.clock();
     const method = (config.method ?? 'GET').toUpperCase();
     const path = pathOf(config.url ?? '/');
     if (options.signal?.aborted) {
@@ -60,7 +62,7 @@ export class HttpTransport {
         signal: options.signal ?? config.signal,
         timeout: options.timeoutMs ?? config.timeout ?? this.options.timeoutMs,
       });
-      this.options.clockSkew.observe(headerOf(response, 'date'), sentAt, Date.now());
+      this.options.clockSkew.observe(headerOf(response, 'date'), sentAt, this.options.clock());
       return response;
     } catch (error) {
       throw networkError(error, method, path, options.timeoutMs ?? this.options.timeoutMs);
