@@ -39,6 +39,19 @@ export interface ProfileSettings {
   readonly rejectInvalidJsonBody: boolean;
   /** develop defers CSRF when a cookie session also sends `Authorization` (§9.6). */
   readonly csrfDeferralForCredentials: boolean;
+  /**
+   * A DoesNotExistError on a doctype the user cannot read becomes 403 PermissionError
+   * (`handle_does_not_exist_error`, §8.3 end; v15 and later), so missing and forbidden look alike.
+   */
+  readonly maskNotFoundForUnreadableDoctype: boolean;
+  /**
+   * What a failed row lookup inside Frappe's OAuth validator becomes (unknown/revoked refresh
+   * token, unknown client_id at the token endpoint, §2.3): ≤v15 load the row with `frappe.get_doc`,
+   * which throws DoesNotExistError (404) past oauthlib; v15's `handle_does_not_exist_error` then
+   * masks it as 403 PermissionError for Guest (who cannot read OAuth Bearer Token / OAuth Client);
+   * develop answers a proper OAuth error (400).
+   */
+  readonly oauthLookupMiss: 'not-found' | 'permission-error' | 'oauth-error';
 }
 
 const v15: ProfileSettings = {
@@ -59,6 +72,8 @@ const v15: ProfileSettings = {
   cacheControlNoStore: false,
   rejectInvalidJsonBody: false,
   csrfDeferralForCredentials: false,
+  maskNotFoundForUnreadableDoctype: true,
+  oauthLookupMiss: 'permission-error',
 };
 
 export const PROFILES: Readonly<Record<EmulatorProfileName, ProfileSettings>> = {
@@ -68,6 +83,8 @@ export const PROFILES: Readonly<Record<EmulatorProfileName, ProfileSettings>> = 
     invalidAuthorization: 'continue-as-guest',
     excTypeAlways: false,
     deleteEnvelopeKey: 'message',
+    maskNotFoundForUnreadableDoctype: false,
+    oauthLookupMiss: 'not-found',
   },
   v15,
   develop: {
@@ -86,6 +103,7 @@ export const PROFILES: Readonly<Record<EmulatorProfileName, ProfileSettings>> = 
     cacheControlNoStore: true,
     rejectInvalidJsonBody: true,
     csrfDeferralForCredentials: true,
+    oauthLookupMiss: 'oauth-error',
   },
 };
 

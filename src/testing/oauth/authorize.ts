@@ -1,0 +1,63 @@
+import type { HandlerContext } from '../core/registry';
+import { EmulatorResponse } from '../core/response';
+import { GUEST } from '../state/users';
+import {
+  authorizationParams,
+  completeAuthorization,
+  validateAuthorizationRequest,
+} from './authorization-request';
+import { consentPage } from './consent-page';
+import { encodeParams } from './url-encoding';
+
+export const APPROVE_PATH = '/api/method/frappe.integrations.oauth2.approve';
+
+/**
+ * `authorize`: Guests go to `/login?redirect-to=<this very URL>`; a logged-in user gets either the
+ * redirect (consent skipped) or the "Confirm Access" page. Validation errors propagate as
+ * `OAuthJsonError`, which the router renders in Frappe's `{description, status_code, error}` shape.
+ */
+export function authorize(context: HandlerContext): EmulatorResponse {
+  const { site, auth } = context;
+  const params = authorizationParams(context.args);
+  const successUrl = `${APPROVE_PATH}?${encodeParams(params)}`;
+  const redirectParam = context.args.redirect_uri;
+  const failureUrl = `${typeof redirectParam === 'string' ? redirectParam : ''}?error=access_denied`;
+
+  if (auth.user === GUEST) {
+    return EmulatorResponse.redirect(`/login?${encodeParams([['redirect-to', requestUrl(context)]])}`);
+  }
+
+  const request = validateAuthorizationRequest(site, auth.user, params);
+  if (request.client.skipAuthorization) {
+    // ≤v15 send the browser through approve (two hops); develop issues the code right here.
+    const location = site.profile.authorizeRedirectsViaApprove
+      ? successUrl
+      : completeAuthorization(site, auth.user, request);
+    return EmulatorResponse.redirect(location);
+  }
+
+  // ≤v15 render the page without a CSRF token; develop's Allow POSTs the session's token.
+  const csrfToken =
+    site.profile.approvePostOnly && auth.session ? site.sessions.csrfTokenFor(auth.session) : undefined;
+  return consentPage({
+    appName: request.client.appName,
+    scopes: request.scopes,
+    successUrl,
+    failureUrl,
+    csrfToken,
+  });
+}
+
+/** `approve`: validate again, create the code (or implicit token) and redirect to the client. */
+export function approve(context: HandlerContext): EmulatorResponse {
+  const { site, auth } = context;
+  const request = validateAuthorizationRequest(site, auth.user, authorizationParams(context.args));
+  return EmulatorResponse.redirect(completeAuthorization(site, auth.user, request));
+}
+
+/** werkzeug's `request.url`: scheme, the Host header, path and raw query. */
+function requestUrl({ site, req }: HandlerContext): string {
+  const host = req.header('host');
+  const origin = host ? `http://${host}` : site.url;
+  return `${origin}${req.url.pathname}${req.url.search}`;
+}
