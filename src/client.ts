@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { AuthorizationFlow } from './auth/authorization-flow';
 import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
+import { discoverIssuer } from './auth/issuer-discovery';
 import { LifecycleShared } from './auth/lifecycle-shared';
 import type { FrappeProfile } from './auth/profile-endpoint';
 import type { StoredToken } from './auth/stored-token';
@@ -24,6 +25,7 @@ interface SharedContext {
   shared: LifecycleShared;
   tokenEndpoint: TokenEndpoint;
   flow: AuthorizationFlow | undefined;
+  discoveredIssuer?: Promise<string>;
 }
 
 /**
@@ -63,6 +65,7 @@ export class FrappeOAuthClient {
       flow: this.context.flow,
       userinfoPath: FRAPPE_OAUTH_PATHS.userinfo,
       revocationPath: FRAPPE_OAUTH_PATHS.revocation,
+      issuer: () => this.expectedIssuer(),
       emit: (event) => this.emitSafely(event),
     });
   }
@@ -198,6 +201,17 @@ export class FrappeOAuthClient {
   /** Releases the HTTP agents (shared with withTokenKey clients). Nothing else keeps Node alive. */
   async close(): Promise<void> {
     this.context.transport.close();
+  }
+
+  /** The configured issuer, or the discovered one (fetched once per configuration). */
+  private expectedIssuer(): Promise<string> {
+    const { options, transport } = this.context;
+    if (!options.discoverIssuer) return Promise.resolve(options.issuer);
+    this.context.discoveredIssuer ??= discoverIssuer(transport, options.baseUrl).catch((error: unknown) => {
+      this.context.discoveredIssuer = undefined; // try again next time
+      throw error;
+    });
+    return this.context.discoveredIssuer;
   }
 
   private requireFlow(): AuthorizationFlow {

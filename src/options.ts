@@ -28,6 +28,11 @@ export interface FrappeOAuthClientOptions {
   refreshMarginSeconds?: number;
   /** The expected id_token `iss`; default the origin of `baseUrl` (set it when the site's Social Login Key says otherwise). */
   issuer?: string;
+  /**
+   * Read the expected issuer from the site's `/.well-known/openid-configuration` (once, lazily)
+   * instead of assuming the baseUrl origin; default false. Ignored when `issuer` is set.
+   */
+  discovery?: boolean;
   /** Per-request timeout; default 30 000 ms. */
   timeoutMs?: number;
   /** Silent by default. */
@@ -67,6 +72,8 @@ export interface ResolvedOptions {
   tokenKey: string;
   refreshMarginSeconds: number;
   issuer: string;
+  /** True when the issuer is to be discovered rather than taken from `issuer`/baseUrl. */
+  discoverIssuer: boolean;
   timeoutMs: number;
   logger: FrappeLogger;
   userAgent: string;
@@ -138,6 +145,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     tokenKey,
     refreshMarginSeconds: nonNegative(options.refreshMarginSeconds, 60, 'refreshMarginSeconds'),
     issuer: options.issuer ?? baseUrl.origin,
+    discoverIssuer: options.issuer === undefined && options.discovery === true,
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
     logger: options.logger ?? {},
     userAgent: options.userAgent ?? 'frappe-oauth-client',

@@ -29,6 +29,8 @@ export interface LifecycleDeps {
   flow: AuthorizationFlow | undefined;
   userinfoPath: string;
   revocationPath: string;
+  /** The expected id_token issuer (configured, or discovered once). */
+  issuer(): Promise<string>;
   emit(event: TokenEvent): void;
 }
 
@@ -369,11 +371,12 @@ export class TokenLifecycle {
   }
 
   private async verifyIdToken(idToken: string, nonce: string | undefined) {
+    const issuer = await this.deps.issuer();
     try {
       return await verifyIdToken(idToken, {
         clientId: this.deps.options.clientId,
         clientSecret: this.deps.options.clientSecret,
-        issuer: this.deps.options.issuer,
+        issuer,
         nonce,
         serverNow: this.serverNow(),
         clockToleranceSeconds: ID_TOKEN_CLOCK_TOLERANCE_SECONDS,
