@@ -9,10 +9,29 @@ import type { StoredToken } from './auth/stored-token';
 import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenLifecycle } from './auth/token-lifecycle';
 import { TokenStore } from './auth/token-store';
-import { errorFromResponse, FrappeConfigurationError, FrappeInputError } from './errors';
+import type { DocumentsContext } from './documents/documents-context';
+import type { FilterDict, Filters } from './documents/filters';
+import { type IterateOptions, iterateList } from './documents/iterate-list';
+import type { ListOptions } from './documents/list-query';
+import { type CallOptions, call, getCount, getDoc, getList, getValue } from './documents/read-documents';
+import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './documents/upload-file';
+import {
+  cancelDoc,
+  type DocMethodOptions,
+  deleteDoc,
+  insertDoc,
+  insertMany,
+  renameDoc,
+  runDocMethod,
+  setValue,
+  submitDoc,
+  type UpdateOptions,
+  updateDoc,
+} from './documents/write-documents';
+import { FrappeConfigurationError, FrappeInputError } from './errors';
 import type { TokenEvent, TokenEventListener } from './events';
-import { sendAuthorized } from './http/authorized-request';
 import { ClockSkew } from './http/clock-skew';
+import { RequestExecutor } from './http/request-executor';
 import { HttpTransport, type RequestOptions } from './http/transport';
 import { type FrappeOAuthClientOptions, type ResolvedOptions, resolveOptions } from './options';
 
@@ -45,6 +64,7 @@ export class FrappeOAuthClient {
   readonly tokenKey: string;
   private readonly context: SharedContext;
   private readonly lifecycle: TokenLifecycle;
+  private readonly documents: DocumentsContext;
   private readonly events = new EventEmitter();
 
   constructor(options: FrappeOAuthClientOptions);
@@ -68,6 +88,10 @@ export class FrappeOAuthClient {
       issuer: () => this.expectedIssuer(),
       emit: (event) => this.emitSafely(event),
     });
+    this.documents = {
+      executor: new RequestExecutor(this.lifecycle, this.context.transport, resolved.retry, resolved.random),
+      store: this.context.store,
+    };
   }
 
   /**
@@ -161,25 +185,154 @@ export class FrappeOAuthClient {
     return new FrappeOAuthClient(this.context.options, { context: this.context, tokenKey });
   }
 
+  // ── documents ────────────────────────────────────────────────────────────────────────────
+
+  /** A document by name, child tables included (`GET /api/resource/<DocType>/<name>`). */
+  getDoc<T = Record<string, unknown>>(doctype: string, name: string, options?: RequestOptions): Promise<T> {
+    return getDoc<T>(this.documents, doctype, name, options);
+  }
+
   /**
-   * An authenticated request: auth, the 401/403 rules, typed errors. Resolves the response with
-   * its JSON body parsed; any non-2xx status rejects with a FrappeError subclass.
+   * A page of documents (`GET /api/resource/<DocType>`): `fields`, `filters`/`orFilters` in list or
+   * dict form, `orderBy` (`'modified desc'`), `limit` (no value: Frappe's 20 rows; 0: all), `start`.
    */
-  async request<T = unknown>(config: AxiosRequestConfig & RequestOptions): Promise<AxiosResponse<T>> {
-    const { signal, timeoutMs, ...axiosConfig } = config;
-    const response = await sendAuthorized(this.lifecycle, this.context.transport, axiosConfig, {
-      signal,
-      timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) {
-      throw errorFromResponse({
-        status: response.status,
-        headers: response.headers as Record<string, unknown>,
-        body: response.data,
-        method: (axiosConfig.method ?? 'GET').toUpperCase(),
-        url: axiosConfig.url ?? '/',
-      });
-    }
+  getList<T = Record<string, unknown>>(doctype: string, options?: ListOptions<T>): Promise<T[]> {
+    return getList<T>(this.documents, doctype, options);
+  }
+
+  /**
+   * Every matching document, streamed by keyset on (`modified`, `name`) with bounded memory, and
+   * resumable with `checkpointKey`. A row modified during the run may come again later in the
+   * same run. See {@link IterateOptions}.
+   */
+  iterateList<T = Record<string, unknown>>(doctype: string, options?: IterateOptions<T>): AsyncIterable<T> {
+    return iterateList<T>(this.documents, doctype, options);
+  }
+
+  /** `frappe.client.get_count`. */
+  getCount<T = Record<string, unknown>>(
+    doctype: string,
+    filters?: Filters<T>,
+    options?: RequestOptions,
+  ): Promise<number> {
+    return getCount(this.documents, doctype, filters as Filters, options);
+  }
+
+  /** `frappe.client.get_value`: one field's value, or an object of several fields. */
+  getValue<T = unknown>(
+    doctype: string,
+    fieldnames: string | string[],
+    filtersOrName: string | Filters | FilterDict,
+    options?: RequestOptions,
+  ): Promise<T> {
+    return getValue<T>(this.documents, doctype, fieldnames, filtersOrName as Filters, options);
+  }
+
+  /** `frappe.client.set_value`: `(field, value)` or an object of values; resolves the document. */
+  setValue<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    fieldOrValues: string | Record<string, unknown>,
+    value?: unknown,
+    options?: RequestOptions,
+  ): Promise<T> {
+    return setValue<T>(this.documents, doctype, name, fieldOrValues, value, options);
+  }
+
+  /**
+   * Inserts a document. Never duplicated by a retry: without a caller-chosen `name` it is not
+   * repeated once it may have reached the server; with one, the SDK checks whether it landed first.
+   */
+  insertDoc<T = Record<string, unknown>>(
+    doctype: string,
+    doc: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<T> {
+    return insertDoc<T>(this.documents, doctype, doc, options);
+  }
+
+  /** `frappe.client.insert_many` in chunks of Frappe's 200 limit; resolves the names in order. */
+  insertMany(doctype: string, docs: Record<string, unknown>[], options?: RequestOptions): Promise<string[]> {
+    return insertMany(this.documents, doctype, docs, options);
+  }
+
+  /**
+   * Updates fields of a document. With `modified` (the value you read) a concurrent change at the
+   * server becomes FrappeConflictError; without it the last writer wins.
+   */
+  updateDoc<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    changes: Record<string, unknown>,
+    options?: UpdateOptions,
+  ): Promise<T> {
+    return updateDoc<T>(this.documents, doctype, name, changes, options);
+  }
+
+  /** Deletes a document; a retried delete that finds it gone resolves. */
+  deleteDoc(doctype: string, name: string, options?: RequestOptions): Promise<void> {
+    return deleteDoc(this.documents, doctype, name, options);
+  }
+
+  /** Submits a draft of a submittable DocType (docstatus 0 → 1). */
+  submitDoc<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    options?: RequestOptions,
+  ): Promise<T> {
+    return submitDoc<T>(this.documents, doctype, name, options);
+  }
+
+  /** Cancels a submitted document (docstatus 1 → 2). */
+  cancelDoc<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    options?: RequestOptions,
+  ): Promise<T> {
+    return cancelDoc<T>(this.documents, doctype, name, options);
+  }
+
+  /** `frappe.client.rename_doc`; resolves the new name. */
+  renameDoc(
+    doctype: string,
+    oldName: string,
+    newName: string,
+    options?: RequestOptions & { merge?: boolean },
+  ): Promise<string> {
+    return renameDoc(this.documents, doctype, oldName, newName, options);
+  }
+
+  /** A whitelisted document method (`run_method`); POST by default, GET with `httpMethod: 'GET'`. */
+  runDocMethod<T = unknown>(
+    doctype: string,
+    name: string,
+    method: string,
+    args?: Record<string, unknown>,
+    options?: DocMethodOptions,
+  ): Promise<T> {
+    return runDocMethod<T>(this.documents, doctype, name, method, args, options);
+  }
+
+  /** A whitelisted method (`/api/method/<dotted.path>`); resolves its `message`. POST unless `httpMethod: 'GET'`. */
+  call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
+    return call<T>(this.documents, method, params, options);
+  }
+
+  /** Uploads a file (`upload_file`), optionally attached to a document; resolves the File document. */
+  uploadFile(input: UploadFileInput, options?: RequestOptions): Promise<FrappeFileDoc> {
+    return uploadFile(this.documents, input, options);
+  }
+
+  /**
+   * The escape hatch: any request to the site with auth, the retry policy and typed errors.
+   * Resolves the axios response with its JSON body parsed; non-2xx statuses reject with a
+   * FrappeError subclass. Pass `idempotent: true` to let a POST be retried.
+   */
+  async request<T = unknown>(
+    config: AxiosRequestConfig & RequestOptions & { idempotent?: boolean },
+  ): Promise<AxiosResponse<T>> {
+    const { signal, timeoutMs, idempotent, ...axiosConfig } = config;
+    const response = await this.documents.executor.execute(axiosConfig, { signal, timeoutMs, idempotent });
     return { ...response, data: parseBody(response.data) as T };
   }
 

@@ -5,7 +5,14 @@
 export type { FrappeProfile } from './auth/profile-endpoint';
 export type { StoredToken } from './auth/stored-token';
 export { FrappeOAuthClient } from './client';
+export type { FieldName, FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';
+export type { IterateOptions, IterationCheckpoint } from './documents/iterate-list';
+export type { ListOptions } from './documents/list-query';
+export type { CallOptions } from './documents/read-documents';
+export type { FrappeFileDoc, UploadFileInput } from './documents/upload-file';
+export type { DocMethodOptions, UpdateOptions } from './documents/write-documents';
 export * from './errors';
 export type { TokenEvent, TokenEventListener, TokenEventType } from './events';
+export type { RetryPolicy } from './http/retry-policy';
 export type { RequestOptions } from './http/transport';
 export type { FrappeLogger, FrappeOAuthClientOptions } from './options';

@@ -1,5 +1,6 @@
 import Keyv from 'keyv';
 import { FrappeConfigurationError } from './errors';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry-policy';
 
 /** Receives redacted log lines only; any of the four methods may be omitted (console works). */
 export interface FrappeLogger {
@@ -58,6 +59,13 @@ export interface FrappeOAuthClientOptions {
   pendingAuthorizationTtlSeconds?: number;
   /** The local clock in epoch milliseconds; default `Date.now`. Tests inject one to move time. */
   clock?: () => number;
+  /**
+   * Retries of REST calls that failed for a transient reason (network, 502/503/504, 429):
+   * default 3 retries, full-jitter backoff 250–4000 ms, `Retry-After` honoured up to 30 s.
+   */
+  retry?: Partial<RetryPolicy>;
+  /** Randomness for backoff jitter, in [0, 1); default `Math.random`. */
+  random?: () => number;
 }
 
 /** Options after defaults and validation. */
@@ -84,6 +92,8 @@ export interface ResolvedOptions {
   refreshCooldownSeconds: number;
   pendingAuthorizationTtlSeconds: number;
   clock: () => number;
+  retry: RetryPolicy;
+  random: () => number;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
@@ -164,6 +174,8 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     },
     refreshCooldownSeconds: nonNegative(options.refreshCooldownSeconds, 30, 'refreshCooldownSeconds'),
     clock: options.clock ?? Date.now,
+    retry: resolveRetry(options.retry),
+    random: options.random ?? Math.random,
     pendingAuthorizationTtlSeconds: positive(
       options.pendingAuthorizationTtlSeconds,
       600,
@@ -222,4 +234,21 @@ function isKeyvLike(value: unknown): value is Keyv {
     typeof candidate.set === 'function' &&
     typeof candidate.delete === 'function'
   );
+}
+
+function resolveRetry(retry: Partial<RetryPolicy> | undefined): RetryPolicy {
+  if (retry === undefined) return DEFAULT_RETRY_POLICY;
+  if (retry === null || typeof retry !== 'object') {
+    throw new FrappeConfigurationError({ message: 'retry must be an object' });
+  }
+  return {
+    retries: nonNegative(retry.retries, DEFAULT_RETRY_POLICY.retries, 'retry.retries'),
+    minDelayMs: nonNegative(retry.minDelayMs, DEFAULT_RETRY_POLICY.minDelayMs, 'retry.minDelayMs'),
+    maxDelayMs: nonNegative(retry.maxDelayMs, DEFAULT_RETRY_POLICY.maxDelayMs, 'retry.maxDelayMs'),
+    maxRetryAfterSeconds: nonNegative(
+      retry.maxRetryAfterSeconds,
+      DEFAULT_RETRY_POLICY.maxRetryAfterSeconds,
+      'retry.maxRetryAfterSeconds',
+    ),
+  };
 }

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
-import { FrappeNetworkError } from '../errors';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { classifyNetworkFailure, FrappeNetworkError } from '../errors';
 import type { ClockSkew } from './clock-skew';
 
 export interface TransportOptions {
@@ -92,20 +92,21 @@ export function pathOf(url: string): string {
 }
 
 function networkError(error: unknown, method: string, path: string, timeoutMs: number): FrappeNetworkError {
-  // Only the code travels on: the axios error holds the request config, headers included.
-  const code = isAxiosError(error) ? error.code : undefined;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+  // Only the reason and code travel on: the axios error holds the request config, headers included.
+  const { reason, code } = classifyNetworkFailure(error);
+  if (reason === 'timeout') {
     return new FrappeNetworkError({
       message: `${method} ${path} timed out after ${timeoutMs} ms`,
-      reason: 'timeout',
+      reason,
+      code,
     });
   }
-  if (code === 'ERR_CANCELED' || (error instanceof Error && error.name === 'CanceledError')) {
-    return new FrappeNetworkError({ message: `${method} ${path} was aborted`, reason: 'aborted' });
+  if (reason === 'aborted') {
+    return new FrappeNetworkError({ message: `${method} ${path} was aborted`, reason, code });
   }
-  const detail = code ?? (error instanceof Error ? error.name : 'unknown error');
   return new FrappeNetworkError({
-    message: `${method} ${path} failed without a response (${detail})`,
-    reason: 'connection',
+    message: `${method} ${path} failed without a response (${code ?? 'unknown error'})`,
+    reason,
+    code,
   });
 }

@@ -2,6 +2,13 @@ import type { EmulatorFault, FaultOptions } from './core/faults';
 import { EmulatorHttpServer } from './core/http-server';
 import { installOAuth } from './oauth/install';
 import { type EmulatorProfileName, isProfileName, PROFILES } from './profiles';
+import {
+  serverDeleteDocument,
+  serverGetDocument,
+  serverInsertDocument,
+  serverUpdateDocument,
+} from './rest/controls';
+import { generateDocuments } from './rest/generator';
 import { installRest } from './rest/install';
 import { installSession } from './session/install';
 import { type RequestLogEntry, Site } from './site';
@@ -178,5 +185,46 @@ export class FrappeEmulator {
     if (!this.started) return;
     this.started = false;
     await this.server.close();
+  }
+
+  /**
+   * Adds `count` generated documents (`Generated Customer 000001`, … continuing across calls)
+   * with deterministic field values, fast enough for 100,000 at once. Returns their names.
+   */
+  generateDocuments(doctype: 'Customer' | 'Item', count: number): string[] {
+    return generateDocuments(this.site, doctype, count);
+  }
+
+  /** How many documents of `doctype` the site holds (as `frappe.db.count`, no permission check). */
+  documentCount(doctype: string): number {
+    return this.site.docs.count(doctype);
+  }
+
+  /** A deep copy of a stored document (child tables included), or undefined when it does not exist. */
+  getDocument(doctype: string, name: string): Record<string, unknown> | undefined {
+    return serverGetDocument(this.site, doctype, name);
+  }
+
+  /**
+   * Inserts a document server-side as Administrator, bypassing permissions (another user's
+   * concurrent insert). Naming, validation and `modified` work as for an API insert; a
+   * validation failure throws an Error naming the Frappe exception. Returns the stored document.
+   */
+  insertDocument(doctype: string, doc: Record<string, unknown>): Record<string, unknown> {
+    return serverInsertDocument(this.site, doctype, doc);
+  }
+
+  /**
+   * Changes a stored document server-side (another user's concurrent save): merges `changes`,
+   * bumps `modified`, skips permissions and the `modified` check, and may touch submitted
+   * documents as `db_set` can. Returns the updated document.
+   */
+  updateDocument(doctype: string, name: string, changes: Record<string, unknown>): Record<string, unknown> {
+    return serverUpdateDocument(this.site, doctype, name, changes);
+  }
+
+  /** Removes a stored document server-side, without link checks. True when it existed. */
+  deleteDocument(doctype: string, name: string): boolean {
+    return serverDeleteDocument(this.site, doctype, name);
   }
 }

@@ -278,7 +278,7 @@ describe('store failures', () => {
 describe('abort and timeout', () => {
   it('honours an AbortSignal and the timeout on every request', async () => {
     const site = await startSite('v15');
-    const client = clientFor(site, { timeoutMs: 200 });
+    const client = clientFor(site, { timeoutMs: 200, retry: { retries: 0 } });
     await authorizeAs(client, site, USERS.alice.email);
     site.injectFault(/get_logged_user$/, { kind: 'delay', ms: 2000 });
     const timedOut = await rejectionOf(client.request({ url: '/api/method/frappe.auth.get_logged_user' }), FrappeNetworkError);

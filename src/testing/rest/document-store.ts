@@ -1,6 +1,6 @@
 import { frappeDatetime, type ServerClock } from '../core/clock';
 
-/** A stored document: Frappe's standard fields plus the doctype's own. */
+/** A stored document: Frappe's standard fields plus the doctype's own (child tables as arrays). */
 export type StoredDoc = Record<string, unknown> & {
   name: string;
   doctype: string;
@@ -12,11 +12,14 @@ export type StoredDoc = Record<string, unknown> & {
   idx: number;
 };
 
-/** The emulator's database: one ordered table per doctype. */
+/** The emulator's database: one insertion-ordered table per doctype, plus naming-series counters. */
 export class DocumentStore {
   private readonly tables = new Map<string, Map<string, StoredDoc>>();
-  private lastStampMs = 0;
-  private stampSequence = 0;
+  private readonly series = new Map<string, number>();
+  /** The last stamp handed out, in microseconds since the epoch. */
+  private lastStampMicros = 0;
+  private formattedMs = -1;
+  private formattedPrefix = '';
 
   constructor(private readonly clock: ServerClock) {}
 
@@ -45,19 +48,27 @@ export class DocumentStore {
     return this.tables.get(doctype)?.size ?? 0;
   }
 
-  /** A fresh, strictly increasing `modified` value on the server clock. */
+  /** `tabSeries`: the next number of a naming-series prefix. */
+  nextInSeries(prefix: string): number {
+    const next = (this.series.get(prefix) ?? 0) + 1;
+    this.series.set(prefix, next);
+    return next;
+  }
+
+  /**
+   * A fresh, strictly increasing `modified` value on the server clock. Each stamp is at least one
+   * microsecond after the previous one, even for 100,000 saves in one millisecond or after the
+   * clock was moved back, so keyset paging on (`modified`, `name`) never sees two equal stamps.
+   */
   timestamp(): string {
-    const now = this.clock.nowMs();
-    if (now === this.lastStampMs) {
-      this.stampSequence += 1;
-    } else if (now > this.lastStampMs) {
-      this.lastStampMs = now;
-      this.stampSequence = 0;
-    } else {
-      // The clock went back (advanceClock with a negative value): stay monotonic per millisecond.
-      this.stampSequence += 1;
-      return frappeDatetime(now, this.stampSequence);
+    const nowMicros = Math.floor(this.clock.nowMs() * 1000);
+    this.lastStampMicros = Math.max(nowMicros, this.lastStampMicros + 1);
+    const ms = Math.floor(this.lastStampMicros / 1000);
+    // Formatting dates dominates bulk generation; reuse the millisecond part while it is the same.
+    if (ms !== this.formattedMs) {
+      this.formattedMs = ms;
+      this.formattedPrefix = frappeDatetime(ms).slice(0, -3);
     }
-    return frappeDatetime(now, this.stampSequence);
+    return this.formattedPrefix + String(this.lastStampMicros - ms * 1000).padStart(3, '0');
   }
 }

@@ -1,0 +1,145 @@
+import { FrappeError, FrappeInputError, TokenStoreError } from '../errors';
+import type { RequestOptions } from '../http/transport';
+import type { DocumentsContext } from './documents-context';
+import type { FieldName, FilterCondition, Filters } from './filters';
+import { nonNegativeInteger } from './list-query';
+import { getList } from './read-documents';
+
+/** Options of `iterateList`. */
+export interface IterateOptions<T = Record<string, unknown>> extends RequestOptions {
+  /** Fields to return; `modified` and `name` are always added (they are the position). */
+  fields?: Array<FieldName<T> | '*' | (string & {})>;
+  /** Filters in list or dict form; combined (AND) with the position. */
+  filters?: Filters<T>;
+  /** Rows per request; default 500. */
+  pageSize?: number;
+  /**
+   * Keep the position in the client's store under this key, so the next run resumes after the
+   * last row consumed: an incremental sync of everything added or modified since.
+   */
+  checkpointKey?: string;
+}
+
+/** Where an iteration stands: the last row consumed, in (`modified`, `name`) order. */
+export interface IterationCheckpoint {
+  modified: string;
+  name: string;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Streams every document of a DocType in (`modified`, `name`) ascending order, page by page, with
+ * memory bounded by one page. It pages by keyset — "after this (modified, name)" — rather than by
+ * offset, so rows inserted or deleted during the run neither shift nor repeat the rows around them.
+ *
+ * With `checkpointKey`, the position is stored as the consumer moves on (before each next page,
+ * and after the last row), so a crashed run resumes where it stood: rows since the last stored
+ * position may come again (at-least-once), none is skipped. A finished run keeps its position, so
+ * the next run yields only what was added or modified since.
+ *
+ * A row modified during the run moves to the end of the order, so it may come again later in the
+ * same run, with its new values.
+ */
+export async function* iterateList<T>(
+  context: DocumentsContext,
+  doctype: string,
+  options: IterateOptions<T> = {},
+): AsyncGenerator<T, void, undefined> {
+  const pageSize = options.pageSize === undefined ? 500 : nonNegativeInteger(options.pageSize, 'pageSize');
+  if (pageSize === 0) throw new FrappeInputError({ message: 'pageSize must be at least 1' });
+  const userFilters = toConditions(options.filters);
+  const fields = options.fields
+    ? [...new Set([...options.fields, 'name', 'modified'])]
+    : ['name', 'modified'];
+  const request: RequestOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
+  const checkpointName =
+    options.checkpointKey === undefined ? undefined : checkpointStoreName(options.checkpointKey);
+
+  let position = checkpointName ? await loadCheckpoint(context, checkpointName) : undefined;
+  let saved = position;
+  const save = async () => {
+    if (!checkpointName || !position || position === saved) return;
+    await context.store.setValue(checkpointName, position);
+    saved = position;
+  };
+
+  // Two kinds of page: the rest of the rows sharing the current `modified` (by name), then the
+  // rows after it. Splitting them keeps every query a plain AND of conditions Frappe understands.
+  let sameModifiedDone = position === undefined;
+  while (true) {
+    const filters: FilterCondition[] = [...userFilters];
+    let orderBy = 'modified asc, name asc';
+    if (position && !sameModifiedDone) {
+      filters.push(['modified', '=', position.modified], ['name', '>', position.name]);
+      orderBy = 'name asc';
+    } else if (position) {
+      filters.push(['modified', '>', position.modified]);
+    }
+    const rows = await getList<Row>(context, doctype, {
+      fields,
+      filters,
+      orderBy,
+      limit: pageSize,
+      ...request,
+    });
+    for (const row of rows) {
+      yield row as T;
+      position = positionOf(row);
+    }
+    // The consumer has taken every row of this page: the position is safe to keep.
+    await save();
+    if (rows.length < pageSize) {
+      if (!sameModifiedDone) {
+        sameModifiedDone = true;
+        continue;
+      }
+      return;
+    }
+    // A full page may end inside a group of equal `modified`: finish that group first.
+    sameModifiedDone = false;
+  }
+}
+
+function positionOf(row: Row): IterationCheckpoint {
+  if (typeof row.modified !== 'string' || typeof row.name !== 'string') {
+    throw new FrappeError({ message: 'iterateList: a row came back without string modified and name' });
+  }
+  return { modified: row.modified, name: row.name };
+}
+
+function toConditions(filters: Filters | undefined): FilterCondition[] {
+  if (filters === undefined) return [];
+  if (Array.isArray(filters)) return [...filters];
+  if (filters === null || typeof filters !== 'object') {
+    throw new FrappeInputError({ message: 'filters must be a list of conditions or an object' });
+  }
+  return Object.entries(filters).map(([field, value]) =>
+    Array.isArray(value) && value.length === 2 && typeof value[0] === 'string'
+      ? ([field, value[0], value[1]] as FilterCondition)
+      : ([field, '=', value] as FilterCondition),
+  );
+}
+
+function checkpointStoreName(key: unknown): string {
+  if (typeof key !== 'string' || key === '') {
+    throw new FrappeInputError({ message: 'checkpointKey must be a non-empty string' });
+  }
+  return `checkpoint:${encodeURIComponent(key)}`;
+}
+
+async function loadCheckpoint(
+  context: DocumentsContext,
+  name: string,
+): Promise<IterationCheckpoint | undefined> {
+  const value = await context.store.getValue<unknown>(name);
+  if (value === undefined || value === null) return undefined;
+  const candidate = value as Partial<IterationCheckpoint>;
+  if (typeof candidate.modified !== 'string' || typeof candidate.name !== 'string') {
+    throw new TokenStoreError({
+      message: 'the stored iteration checkpoint is unreadable',
+      reason: 'unreadable',
+    });
+  }
+  return { modified: candidate.modified, name: candidate.name };
+}

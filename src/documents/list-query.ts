@@ -1,0 +1,49 @@
+import { FrappeInputError } from '../errors';
+import type { RequestOptions } from '../http/transport';
+import { checkFilters, type FieldName, type Filters } from './filters';
+
+/** Options of `getList`, in Frappe's terms. */
+export interface ListOptions<T = Record<string, unknown>> extends RequestOptions {
+  /** Fields to return; default Frappe's `["name"]`. `["*"]` for all. */
+  fields?: Array<FieldName<T> | '*' | (string & {})>;
+  filters?: Filters<T>;
+  orFilters?: Filters<T>;
+  /** Frappe's order string, e.g. `'modified desc'`. */
+  orderBy?: string;
+  /** `limit_page_length`: no value means Frappe's 20 rows; 0 means all. */
+  limit?: number;
+  /** `limit_start`: rows to skip. */
+  start?: number;
+}
+
+/** The query of `GET /api/resource/<DocType>`: JSON-encoded lists, Frappe's parameter names. */
+export function listQueryParams(options: ListOptions<never> | ListOptions = {}): Record<string, string> {
+  const params: Record<string, string> = {};
+  const { fields, filters, orFilters, orderBy, limit, start } = options as ListOptions;
+  if (fields !== undefined) {
+    if (!Array.isArray(fields) || fields.some((field) => typeof field !== 'string' || field === '')) {
+      throw new FrappeInputError({ message: 'fields must be an array of field names' });
+    }
+    params.fields = JSON.stringify(fields);
+  }
+  const checkedFilters = checkFilters(filters, 'filters');
+  if (checkedFilters !== undefined) params.filters = JSON.stringify(checkedFilters);
+  const checkedOr = checkFilters(orFilters, 'orFilters');
+  if (checkedOr !== undefined) params.or_filters = JSON.stringify(checkedOr);
+  if (orderBy !== undefined) {
+    if (typeof orderBy !== 'string' || orderBy.trim() === '') {
+      throw new FrappeInputError({ message: "orderBy must be Frappe's order string, e.g. 'modified desc'" });
+    }
+    params.order_by = orderBy;
+  }
+  if (limit !== undefined) params.limit_page_length = String(nonNegativeInteger(limit, 'limit'));
+  if (start !== undefined) params.limit_start = String(nonNegativeInteger(start, 'start'));
+  return params;
+}
+
+export function nonNegativeInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new FrappeInputError({ message: `${name} must be an integer ≥ 0` });
+  }
+  return value;
+}

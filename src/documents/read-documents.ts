@@ -1,0 +1,132 @@
+import { FrappeError, FrappeInputError } from '../errors';
+import type { RequestOptions } from '../http/transport';
+import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
+import { dataOf, messageOf, pathSegment } from './envelopes';
+import { checkFilters, type Filters } from './filters';
+import { type ListOptions, listQueryParams } from './list-query';
+
+/** `GET /api/resource/<DocType>/<name>`: the whole document, child tables included. */
+export async function getDoc<T>(
+  context: DocumentsContext,
+  doctype: string,
+  name: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  const response = await context.executor.execute(
+    { method: 'GET', url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}` },
+    options,
+  );
+  return dataOf<T>(response, 'getDoc');
+}
+
+/** `GET /api/resource/<DocType>` with Frappe's list parameters. */
+export async function getList<T>(
+  context: DocumentsContext,
+  doctype: string,
+  options: ListOptions<T> = {},
+): Promise<T[]> {
+  const response = await context.executor.execute(
+    {
+      method: 'GET',
+      url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}`,
+      params: listQueryParams(options as ListOptions),
+    },
+    options,
+  );
+  const rows = dataOf<unknown>(response, 'getList');
+  if (!Array.isArray(rows)) throw new FrappeError({ message: 'getList: the site did not answer a list' });
+  return rows as T[];
+}
+
+/** `frappe.client.get_count`. */
+export async function getCount(
+  context: DocumentsContext,
+  doctype: string,
+  filters?: Filters,
+  options: RequestOptions = {},
+): Promise<number> {
+  pathSegment(doctype, 'doctype');
+  const params: Record<string, string> = { doctype };
+  const checked = checkFilters(filters, 'filters');
+  if (checked !== undefined) params.filters = JSON.stringify(checked);
+  const response = await context.executor.execute(
+    { method: 'GET', url: `${METHOD}/frappe.client.get_count`, params },
+    options,
+  );
+  const count = messageOf<unknown>(response, 'getCount');
+  return typeof count === 'number' ? count : Number(count);
+}
+
+/**
+ * `frappe.client.get_value`: one field (a value) or several (an object) of the first document
+ * matching a name or filters.
+ */
+export async function getValue<T>(
+  context: DocumentsContext,
+  doctype: string,
+  fieldnames: string | string[],
+  filtersOrName: string | Filters,
+  options: RequestOptions = {},
+): Promise<T> {
+  pathSegment(doctype, 'doctype');
+  if (typeof fieldnames !== 'string' && !Array.isArray(fieldnames)) {
+    throw new FrappeInputError({ message: 'getValue: fieldnames must be a field name or a list of them' });
+  }
+  const params: Record<string, string> = {
+    doctype,
+    fieldname: typeof fieldnames === 'string' ? fieldnames : JSON.stringify(fieldnames),
+    filters:
+      typeof filtersOrName === 'string'
+        ? filtersOrName
+        : JSON.stringify(checkFilters(filtersOrName, 'filters') ?? {}),
+  };
+  const response = await context.executor.execute(
+    { method: 'GET', url: `${METHOD}/frappe.client.get_value`, params },
+    options,
+  );
+  return messageOf<T>(response, 'getValue');
+}
+
+/** Options of `call`: GET puts params in the query, POST (default) sends them as a JSON body. */
+export interface CallOptions extends RequestOptions {
+  httpMethod?: 'GET' | 'POST';
+  /** Mark a POST method as safe to repeat, so it is retried like a GET. */
+  idempotent?: boolean;
+}
+
+/** `/api/method/<dotted.path>`: a whitelisted method; resolves its `message`. */
+export async function call<T>(
+  context: DocumentsContext,
+  method: string,
+  params: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<T> {
+  if (typeof method !== 'string' || !/^[\w.]+$/.test(method)) {
+    throw new FrappeInputError({
+      message: 'call: method must be a dotted path such as frappe.client.get_list',
+    });
+  }
+  const httpMethod = options.httpMethod ?? 'POST';
+  const response = await context.executor.execute(
+    httpMethod === 'GET'
+      ? { method: 'GET', url: `${METHOD}/${method}`, params: queryParams(params) }
+      : {
+          method: 'POST',
+          url: `${METHOD}/${method}`,
+          data: params,
+          headers: { 'Content-Type': 'application/json' },
+        },
+    options,
+  );
+  return messageOf<T>(response, method);
+}
+
+/** Query values are strings; objects and arrays travel as JSON, as Frappe expects. */
+export function queryParams(params: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import pRetry, { AbortError } from 'p-retry';
+import type { TokenLifecycle } from '../auth/token-lifecycle';
+import { errorFromResponse, FrappeNetworkError } from '../errors';
+import { sendAuthorized } from './authorized-request';
+import { isIdempotentMethod, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy';
+import { sleep } from './sleep';
+import type { HttpTransport, RequestOptions } from './transport';
+
+export interface ExecuteOptions extends RequestOptions {
+  /** Treat this request as idempotent (a POST whose repetition is harmless); default by method. */
+  idempotent?: boolean;
+  /**
+   * Called when a retried attempt fails: the caller may recognise its own landed write (a DELETE
+   * that finds the document gone) and resolve with a value instead of the error.
+   */
+  recoverRetriedFailure?: (error: unknown) => Promise<AxiosResponse<string> | undefined>;
+}
+
+/**
+ * Runs one authenticated request with the retry policy: attempts go through `sendAuthorized`
+ * (token, 401/403 rules), non-2xx answers become typed errors, and transient failures are retried
+ * with p-retry — waits honour `Retry-After`, never keep Node alive, and stop on abort.
+ */
+export class RequestExecutor {
+  constructor(
+    private readonly lifecycle: TokenLifecycle,
+    private readonly transport: HttpTransport,
+    private readonly policy: RetryPolicy,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async execute(config: AxiosRequestConfig, options: ExecuteOptions = {}): Promise<AxiosResponse<string>> {
+    const method = (config.method ?? 'GET').toUpperCase();
+    const idempotent = options.idempotent ?? isIdempotentMethod(method);
+    const requestOptions: RequestOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
+    let attempt = 0;
+    try {
+      return await pRetry(
+        async () => {
+          attempt += 1;
+          try {
+            return await this.attempt(config, method, requestOptions);
+          } catch (error) {
+            if (attempt > 1 && options.recoverRetriedFailure) {
+              const recovered = await options.recoverRetriedFailure(error);
+              if (recovered) return recovered;
+            }
+            // p-retry sees only what may be retried; everything else ends the loop as it is.
+            if (!isRetryable(error, idempotent)) throw new AbortError(wrap(error));
+            throw error;
+          }
+        },
+        {
+          retries: this.policy.retries,
+          minTimeout: 0,
+          maxTimeout: 0,
+          unref: true,
+          signal: options.signal,
+          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            if (retriesLeft > 0) {
+              await sleep(retryDelayMs(error, attemptNumber, this.policy, this.random), options.signal);
+            }
+          },
+        },
+      );
+    } catch (error) {
+      throw unwrap(error, method, config.url ?? '/');
+    }
+  }
+
+  private async attempt(
+    config: AxiosRequestConfig,
+    method: string,
+    options: RequestOptions,
+  ): Promise<AxiosResponse<string>> {
+    const response = await sendAuthorized(this.lifecycle, this.transport, config, options);
+    if (response.status >= 200 && response.status < 300) return response;
+    throw errorFromResponse({
+      status: response.status,
+      headers: response.headers as Record<string, unknown>,
+      body: response.data,
+      method,
+      url: config.url ?? '/',
+    });
+  }
+}
+
+/** p-retry's AbortError wants an Error; keep the original inside to rethrow it untouched. */
+class Carrier extends Error {
+  constructor(readonly original: unknown) {
+    super('not retryable');
+  }
+}
+
+function wrap(error: unknown): Error {
+  return new Carrier(error);
+}
+
+function unwrap(error: unknown, method: string, url: string): unknown {
+  if (error instanceof Carrier) return error.original;
+  if (error instanceof AbortError && error.originalError instanceof Carrier)
+    return error.originalError.original;
+  // An abort during a backoff wait rejects with the signal's reason: report it as an abort.
+  if (error instanceof Error && error.name === 'AbortError' && !(error instanceof AbortError)) {
+    return new FrappeNetworkError({
+      message: `${method} ${url.split('?')[0]} was aborted`,
+      reason: 'aborted',
+    });
+  }
+  return error;
+}
