@@ -45,6 +45,7 @@ export async function fetchProfile(
     body: response.data,
     method: 'GET',
     url: path,
+    redact: [accessToken],
   });
   if (response.status === 401 || response.status === 403) return { kind: 'rejected', error };
   throw error;

@@ -80,6 +80,11 @@ export class TokenEndpoint {
       body: response.data,
       method: 'POST',
       url: this.tokenPath,
+      // Frappe's error texts quote what they could not find, e.g. "OAuth Bearer Token <token> not found".
+      redact: [
+        ...Object.values(params),
+        ...(this.credentials.clientSecret ? [this.credentials.clientSecret] : []),
+      ],
     });
   }
 }

@@ -426,6 +426,7 @@ export class TokenLifecycle {
         body: response.data,
         method: 'POST',
         url: this.deps.revocationPath,
+        redact: [token, ...(this.deps.options.clientSecret ? [this.deps.options.clientSecret] : [])],
       });
     }
   }

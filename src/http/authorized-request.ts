@@ -14,18 +14,28 @@ export async function sendAuthorized(
   transport: HttpTransport,
   config: AxiosRequestConfig,
   options: RequestOptions = {},
-): Promise<AxiosResponse<string>> {
+): Promise<AuthorizedResponse> {
   const token = await lifecycle.getToken(options);
   const response = await transport.send(withBearer(config, token.access_token), options);
   if (response.status === 401) {
     const replacement = await lifecycle.replaceAfterUnauthorized(token, options);
-    return transport.send(withBearer(config, replacement.access_token), options);
+    const retried = await transport.send(withBearer(config, replacement.access_token), options);
+    return { response: retried, tokensUsed: [token.access_token, replacement.access_token] };
   }
   if (response.status === 403) {
     const replacement = await lifecycle.replaceAfterForbidden(token, options);
-    if (replacement) return transport.send(withBearer(config, replacement.access_token), options);
+    if (replacement) {
+      const retried = await transport.send(withBearer(config, replacement.access_token), options);
+      return { response: retried, tokensUsed: [token.access_token, replacement.access_token] };
+    }
   }
-  return response;
+  return { response, tokensUsed: [token.access_token] };
+}
+
+/** The last answer, and the access tokens sent (to be scrubbed from any error built from it). */
+export interface AuthorizedResponse {
+  response: AxiosResponse<string>;
+  tokensUsed: string[];
 }
 
 function withBearer(config: AxiosRequestConfig, accessToken: string): AxiosRequestConfig {

@@ -74,7 +74,7 @@ export class RequestExecutor {
     method: string,
     options: RequestOptions,
   ): Promise<AxiosResponse<string>> {
-    const response = await sendAuthorized(this.lifecycle, this.transport, config, options);
+    const { response, tokensUsed } = await sendAuthorized(this.lifecycle, this.transport, config, options);
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({
       status: response.status,
@@ -82,6 +82,7 @@ export class RequestExecutor {
       body: response.data,
       method,
       url: config.url ?? '/',
+      redact: tokensUsed,
     });
   }
 }

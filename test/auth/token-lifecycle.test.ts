@@ -245,7 +245,8 @@ describe.each(PROFILES)('token lifecycle on %s', (profile) => {
     advanceTime(site, clock, 3700);
     await client.getAccessToken();
     await waitFor(
-      () => site.issuedTokens().find((entry) => entry.accessToken === first.access_token)?.status === 'Revoked',
+      () =>
+        site.issuedTokens().find((entry) => entry.accessToken === first.access_token)?.status === 'Revoked',
     );
     expect(site.issuedTokens().at(-1)?.status).toBe('Active');
   });
@@ -281,7 +282,10 @@ describe('abort and timeout', () => {
     const client = clientFor(site, { timeoutMs: 200, retry: { retries: 0 } });
     await authorizeAs(client, site, USERS.alice.email);
     site.injectFault(/get_logged_user$/, { kind: 'delay', ms: 2000 });
-    const timedOut = await rejectionOf(client.request({ url: '/api/method/frappe.auth.get_logged_user' }), FrappeNetworkError);
+    const timedOut = await rejectionOf(
+      client.request({ url: '/api/method/frappe.auth.get_logged_user' }),
+      FrappeNetworkError,
+    );
     expect(timedOut.reason).toBe('timeout');
     const controller = new AbortController();
     controller.abort();
