@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   AuthorizationCallbackError,
@@ -14,7 +14,8 @@ afterAll(() => {
   expectNoSecretsLeaked();
 });
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/client-without-close.mts', import.meta.url));
+// vitest runs from the repository root.
+const FIXTURE = join(process.cwd(), 'test/fixtures/client-without-close.mts');
 
 describe('FrappeOAuthClient', () => {
   it('keeps no timer or socket that holds Node alive, even without close()', async () => {
