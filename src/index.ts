@@ -4,6 +4,7 @@
  */
 export type { FrappeProfile } from './auth/profile-endpoint';
 export type { StoredToken } from './auth/stored-token';
+export type { KeyvLike } from './auth/token-store';
 export { FrappeOAuthClient } from './client';
 export type { FieldName, FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';
 export type { IterateOptions, IterationCheckpoint } from './documents/iterate-list';

@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import type { KeyvLike } from './auth/token-store';
 import { FrappeConfigurationError } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry-policy';
 
@@ -21,8 +22,8 @@ export interface FrappeOAuthClientOptions {
   redirectUri?: string;
   /** Default `['openid', 'all']`. */
   scopes?: string[];
-  /** Where tokens live; default an in-memory Keyv. Use `@keyv/redis` when processes share tokens. */
-  store?: Keyv;
+  /** Where tokens live: a Keyv; default an in-memory one. Use `@keyv/redis` when processes share tokens. */
+  store?: KeyvLike;
   /** Which stored token this client uses (one per Frappe user); default `'default'`. */
   tokenKey?: string;
   /** Refresh this long before the stored expiry; default 60. */
@@ -76,7 +77,7 @@ export interface ResolvedOptions {
   clientSecret: string | undefined;
   redirectUri: string | undefined;
   scopes: string[];
-  store: Keyv;
+  store: KeyvLike;
   tokenKey: string;
   refreshMarginSeconds: number;
   issuer: string;
@@ -225,7 +226,7 @@ function nonNegative(value: unknown, fallback: number, name: string): number {
   return value;
 }
 
-function isKeyvLike(value: unknown): value is Keyv {
+function isKeyvLike(value: unknown): value is KeyvLike {
   const candidate = value as Record<string, unknown> | null;
   return (
     candidate !== null &&

@@ -1,4 +1,3 @@
-import type Keyv from 'keyv';
 import { TokenStoreError } from '../errors';
 import { readStoredToken, type StoredToken } from './stored-token';
 
@@ -14,13 +13,23 @@ export interface PendingAuthorization {
 const PREFIX = 'frappe-oauth-client';
 
 /**
+ * The part of Keyv the SDK uses. Typed structurally so that a Keyv from either module format (or
+ * a compatible Keyv version) fits, without the dual-package type clash of its class.
+ */
+export interface KeyvLike {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttl?: number): Promise<unknown>;
+  delete(key: string): Promise<unknown>;
+}
+
+/**
  * The token store: a Keyv (memory by default, Redis for many processes). Keys are built from the
  * site, the client and the token key, so one store can hold many sites and users. Store failures
  * and unreadable values become `TokenStoreError`; nothing here deletes a value it cannot read.
  */
 export class TokenStore {
   constructor(
-    readonly keyv: Keyv,
+    readonly keyv: KeyvLike,
     private readonly siteKey: string,
   ) {}
 

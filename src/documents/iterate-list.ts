@@ -64,22 +64,24 @@ export async function* iterateList<T>(
     saved = position;
   };
 
-  // Two kinds of page: the rest of the rows sharing the current `modified` (by name), then the
-  // rows after it. Splitting them keeps every query a plain AND of conditions Frappe understands.
-  let sameModifiedDone = position === undefined;
+  // One query per page: "after (modified, name)" is `modified >= m AND (modified > m OR name > n)`,
+  // the AND in `filters` (with the caller's) and the OR in `or_filters`, which Frappe puts in
+  // parentheses and ANDs with the rest. `iterateList` takes no `orFilters`, so they are free.
   while (true) {
     const filters: FilterCondition[] = [...userFilters];
-    let orderBy = 'modified asc, name asc';
-    if (position && !sameModifiedDone) {
-      filters.push(['modified', '=', position.modified], ['name', '>', position.name]);
-      orderBy = 'name asc';
-    } else if (position) {
-      filters.push(['modified', '>', position.modified]);
+    let orFilters: FilterCondition[] | undefined;
+    if (position) {
+      filters.push(['modified', '>=', position.modified]);
+      orFilters = [
+        ['modified', '>', position.modified],
+        ['name', '>', position.name],
+      ];
     }
     const rows = await getList<Row>(context, doctype, {
       fields,
       filters,
-      orderBy,
+      orFilters,
+      orderBy: 'modified asc, name asc',
       limit: pageSize,
       ...request,
     });
@@ -89,15 +91,7 @@ export async function* iterateList<T>(
     }
     // The consumer has taken every row of this page: the position is safe to keep.
     await save();
-    if (rows.length < pageSize) {
-      if (!sameModifiedDone) {
-        sameModifiedDone = true;
-        continue;
-      }
-      return;
-    }
-    // A full page may end inside a group of equal `modified`: finish that group first.
-    sameModifiedDone = false;
+    if (rows.length < pageSize) return;
   }
 }
 

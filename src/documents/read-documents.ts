@@ -80,6 +80,9 @@ export async function getValue<T>(
         ? filtersOrName
         : JSON.stringify(checkFilters(filtersOrName, 'filters') ?? {}),
   };
+  // get_value defaults to as_dict=True, which answers `{field: value}` even for one field; ask for
+  // the bare value then (absent when nothing matches), and keep the object for a list of fields.
+  if (typeof fieldnames === 'string') params.as_dict = '0';
   const response = await context.executor.execute(
     { method: 'GET', url: `${METHOD}/frappe.client.get_value`, params },
     options,
