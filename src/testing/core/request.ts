@@ -81,7 +81,8 @@ export function buildRequest(message: IncomingMessage, body: Buffer, origin: str
   } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
     form = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
   } else if (contentType.startsWith('multipart/form-data')) {
-    const parsed = parseMultipart(body, contentType);
+    // The boundary is case-sensitive (RFC 2046 §5.1.1): parse with the header as sent.
+    const parsed = parseMultipart(body, String(headers['content-type']));
     form = parsed.fields;
     files = parsed.files;
   }
