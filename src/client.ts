@@ -9,25 +9,22 @@ import type { StoredToken } from './auth/stored-token';
 import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenLifecycle } from './auth/token-lifecycle';
 import { TokenStore } from './auth/token-store';
-import type { DocumentsContext } from './documents/documents-context';
-import type { FilterDict, Filters } from './documents/filters';
-import { type IterateOptions, iterateList } from './documents/iterate-list';
-import type { ListOptions } from './documents/list-query';
-import { type CallOptions, call, getCount, getDoc, getList, getValue } from './documents/read-documents';
-import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './documents/upload-file';
 import {
   cancelDoc,
   type DocMethodOptions,
-  deleteDoc,
-  insertDoc,
-  insertMany,
   renameDoc,
   runDocMethod,
   setValue,
   submitDoc,
-  type UpdateOptions,
-  updateDoc,
-} from './documents/write-documents';
+} from './documents/document-actions';
+import type { DocumentsContext } from './documents/documents-context';
+import type { FilterDict, Filters } from './documents/filters';
+import { insertDoc, insertMany } from './documents/insert-documents';
+import { type IterateOptions, iterateList } from './documents/iterate-list';
+import type { ListOptions } from './documents/list-query';
+import { type CallOptions, call, getCount, getDoc, getList, getValue } from './documents/read-documents';
+import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './documents/upload-file';
+import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-documents';
 import { FrappeConfigurationError, FrappeInputError } from './errors';
 import type { TokenEvent, TokenEventListener } from './events';
 import { ClockSkew } from './http/clock-skew';
@@ -91,6 +88,8 @@ export class FrappeOAuthClient {
     this.documents = {
       executor: new RequestExecutor(this.lifecycle, this.context.transport, resolved.retry, resolved.random),
       store: this.context.store,
+      retry: resolved.retry,
+      random: resolved.random,
     };
   }
 

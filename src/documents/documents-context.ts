@@ -1,10 +1,14 @@
 import type { TokenStore } from '../auth/token-store';
 import type { RequestExecutor } from '../http/request-executor';
+import type { RetryPolicy } from '../http/retry-policy';
 
-/** What the documents API works with: the request executor and the client's store. */
+/** What the documents API works with: the request executor, the client's store and retry policy. */
 export interface DocumentsContext {
   executor: RequestExecutor;
   store: TokenStore;
+  /** For the write paths that retry on their own terms (insertDoc with a chosen name). */
+  retry: RetryPolicy;
+  random: () => number;
 }
 
 export const RESOURCE = '/api/resource';

@@ -105,7 +105,7 @@ function networkError(error: unknown, method: string, path: string, timeoutMs: n
     return new FrappeNetworkError({ message: `${method} ${path} was aborted`, reason, code });
   }
   return new FrappeNetworkError({
-    message: `${method} ${path} failed without a response (${code ?? 'unknown error'})`,
+    message: `${method} ${path} failed without a complete response (${code ?? 'unknown error'})`,
     reason,
     code,
   });

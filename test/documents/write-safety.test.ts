@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrappeConflictError, FrappeNetworkError, FrappeServerError } from '../../src';
+import {
+  FrappeConflictError,
+  FrappeDuplicateEntryError,
+  FrappeNetworkError,
+  FrappeServerError,
+} from '../../src';
 import { PROFILES } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 import { newSalesOrder, served, signedIn } from './helpers';
@@ -94,6 +99,22 @@ describe.each(PROFILES)('writes are never duplicated nor turned into errors by r
       'POST 200',
     ]);
     expect(site.documentCount('Item')).toBe(before + 1);
+  });
+
+  it('an insert with a chosen name that finds another document under that name is a duplicate, not a success', async () => {
+    const { site, client } = await signedIn(profile, 'alice');
+    site.insertDocument('Customer', {
+      customer_name: 'Taken Ltd.',
+      customer_group: 'Commercial',
+      territory: 'India',
+    });
+    site.injectFault(CUSTOMERS, { kind: 'drop' }, { method: 'POST' });
+    const error = await rejectionOf(
+      client.insertDoc('Customer', { name: 'Taken Ltd.', customer_name: 'Taken Ltd.', territory: 'Europe' }),
+      FrappeDuplicateEntryError,
+    );
+    expect(error.status).toBe(409);
+    expect(site.getDocument('Customer', 'Taken Ltd.')).toMatchObject({ territory: 'India' });
   });
 
   it('insertMany is not repeated after the answer was lost: the chunk exists once', async () => {

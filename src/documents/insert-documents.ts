@@ -1,0 +1,99 @@
+import { FrappeDuplicateEntryError, FrappeError, FrappeInputError } from '../errors';
+import { retryDelayMs } from '../http/retry-policy';
+import { sleep } from '../http/sleep';
+import type { RequestOptions } from '../http/transport';
+import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
+import { dataOf, messageOf, pathSegment } from './envelopes';
+import { checkDoc, type Doc, findDoc, hasChanges, isAmbiguous } from './write-support';
+
+/** Frappe refuses more than 200 documents per `insert_many` call. */
+export const INSERT_MANY_LIMIT = 200;
+
+/**
+ * `POST /api/resource/<DocType>`. A POST is never repeated once it may have reached the server —
+ * unless the caller chose the `name`: then, after an ambiguous failure (no answer, a 5xx), the SDK
+ * looks the document up before each new attempt (with the client's retry budget and backoff). If
+ * it is there with the values sent, the insert landed and resolves with it; if it is there with
+ * other values, it is someone else's document and the call fails as a duplicate.
+ *
+ * The name must be the one Frappe will give the document: for DocTypes named by a field (Customer
+ * by `customer_name`, Item by `item_code`) the same value as that field.
+ */
+export async function insertDoc<T>(
+  context: DocumentsContext,
+  doctype: string,
+  doc: Doc,
+  options: RequestOptions = {},
+): Promise<T> {
+  const body = checkDoc(doc, 'insertDoc');
+  const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}`;
+  const name = typeof body.name === 'string' && body.name !== '' ? body.name : undefined;
+  const attempts = name ? 1 + context.retry.retries : 1;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1 && name) {
+      await sleep(retryDelayMs(lastError, attempt - 1, context.retry, context.random), options.signal);
+      const existing = await findDoc<Doc>(context, doctype, name, options);
+      if (existing) return landedOrDuplicate<T>(existing, body, doctype, name);
+    }
+    try {
+      const response = await context.executor.execute(
+        { method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json' } },
+        options,
+      );
+      return dataOf<T>(response, 'insertDoc');
+    } catch (error) {
+      if (!name || !isAmbiguous(error)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+/** A document found under our name is ours when it holds the scalar values we sent. */
+function landedOrDuplicate<T>(existing: Doc, sent: Doc, doctype: string, name: string): T {
+  const scalars = Object.fromEntries(
+    Object.entries(sent).filter(([, value]) => value === null || typeof value !== 'object'),
+  );
+  if (hasChanges(existing, scalars)) return existing as T;
+  throw new FrappeDuplicateEntryError({
+    message: `insertDoc: ${doctype} ${name} already exists with other values; it is not the document this call sent`,
+    status: 409,
+    excType: 'DuplicateEntryError',
+  });
+}
+
+/**
+ * `frappe.client.insert_many`, in chunks of Frappe's 200-document limit; resolves all names in
+ * order. Not repeated after an ambiguous failure (it could insert twice); a failed chunk rejects
+ * and the chunks before it stay inserted.
+ */
+export async function insertMany(
+  context: DocumentsContext,
+  doctype: string,
+  docs: Doc[],
+  options: RequestOptions = {},
+): Promise<string[]> {
+  pathSegment(doctype, 'doctype');
+  if (!Array.isArray(docs)) throw new FrappeInputError({ message: 'insertMany: docs must be an array' });
+  const names: string[] = [];
+  for (let offset = 0; offset < docs.length; offset += INSERT_MANY_LIMIT) {
+    const chunk = docs
+      .slice(offset, offset + INSERT_MANY_LIMIT)
+      .map((doc) => ({ ...checkDoc(doc, 'insertMany'), doctype }));
+    const response = await context.executor.execute(
+      {
+        method: 'POST',
+        url: `${METHOD}/frappe.client.insert_many`,
+        data: { docs: JSON.stringify(chunk) },
+        headers: { 'Content-Type': 'application/json' },
+      },
+      options,
+    );
+    const chunkNames = messageOf<unknown>(response, 'insertMany');
+    if (!Array.isArray(chunkNames))
+      throw new FrappeError({ message: 'insertMany: the site did not answer names' });
+    names.push(...(chunkNames as string[]));
+  }
+  return names;
+}

@@ -1,0 +1,48 @@
+import type { AxiosResponse } from 'axios';
+import { FrappeInputError, FrappeNetworkError, FrappeNotFoundError, FrappeServerError } from '../errors';
+import type { RequestOptions } from '../http/transport';
+import type { DocumentsContext } from './documents-context';
+import { getDoc } from './read-documents';
+
+/** A document as the write methods send it. */
+export type Doc = Record<string, unknown>;
+
+export function checkDoc(doc: unknown, what: string): Doc {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new FrappeInputError({ message: `${what}: the document must be an object` });
+  }
+  return doc as Doc;
+}
+
+/** A failure after which the write may or may not have landed at the server. */
+export function isAmbiguous(error: unknown): boolean {
+  if (error instanceof FrappeNetworkError) return error.reason !== 'aborted';
+  return error instanceof FrappeServerError;
+}
+
+/** The document, or undefined when it does not exist. */
+export async function findDoc<T>(
+  context: DocumentsContext,
+  doctype: string,
+  name: string,
+  options: RequestOptions,
+): Promise<T | undefined> {
+  try {
+    return await getDoc<T>(context, doctype, name, options);
+  } catch (error) {
+    if (error instanceof FrappeNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** Whether every changed field already holds the value we sent. */
+export function hasChanges(current: Doc, changes: Doc): boolean {
+  return Object.entries(changes).every(
+    ([key, value]) => key === 'modified' || JSON.stringify(current[key]) === JSON.stringify(value),
+  );
+}
+
+/** A 200 answer made up from a recovered state, in Frappe's envelope. */
+export function syntheticResponse(body: unknown): AxiosResponse<string> {
+  return { status: 200, statusText: 'OK', headers: {}, config: {} as never, data: JSON.stringify(body) };
+}
