@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { classifyNetworkFailure, FrappeNetworkError } from '../errors';
+import { classifyNetworkFailure, FrappeInputError, FrappeNetworkError } from '../errors';
 import type { ClockSkew } from './clock-skew';
 
 export interface TransportOptions {
@@ -50,6 +50,7 @@ export class HttpTransport {
     const sentAt = this.options.clock();
     const method = (config.method ?? 'GET').toUpperCase();
     const path = pathOf(config.url ?? '/');
+    this.checkSameSite(config);
     if (options.signal?.aborted) {
       throw new FrappeNetworkError({
         message: `${method} ${path} was aborted before it was sent`,
@@ -66,6 +67,28 @@ export class HttpTransport {
       return response;
     } catch (error) {
       throw networkError(error, method, path, options.timeoutMs ?? this.options.timeoutMs);
+    }
+  }
+
+  /**
+   * Every request carries the site's bearer token, so it may only go to the site: an absolute URL
+   * or a `baseURL` for another origin is refused before anything is sent.
+   */
+  private checkSameSite(config: AxiosRequestConfig): void {
+    const origin = new URL(this.options.baseUrl).origin;
+    for (const candidate of [config.baseURL, config.url]) {
+      if (candidate === undefined || !/^[a-z][a-z0-9+.-]*:|^\/\//i.test(candidate)) continue;
+      let target: string;
+      try {
+        target = new URL(candidate, this.options.baseUrl).origin;
+      } catch {
+        throw new FrappeInputError({ message: 'the request URL is not valid' });
+      }
+      if (target !== origin) {
+        throw new FrappeInputError({
+          message: `refusing to send the site's token to ${target}: requests must stay on ${origin}`,
+        });
+      }
     }
   }
 

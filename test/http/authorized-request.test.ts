@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrappeAuthenticationError, FrappePermissionError } from '../../src';
+import { FrappeAuthenticationError, FrappeInputError, FrappePermissionError } from '../../src';
 import {
   advanceTime,
   authorizeAs,
@@ -107,5 +107,24 @@ describe.each(PROFILES)('401/403 rules on %s', (profile) => {
     expect(response.data.message).toBe(USERS.alice.email);
     expect(countRequests(site, PROFILE_PATH)).toBe(0);
     expect(countRequests(site, TOKEN_PATH)).toBe(2);
+  });
+});
+
+describe('request()', () => {
+  it("never sends the site's token to another origin", async () => {
+    const site = await startSite('v15');
+    const other = await startSite('v15');
+    const client = clientFor(site);
+    await authorizeAs(client, site, USERS.alice.email);
+    for (const config of [
+      { url: `${other.url}/api/method/frappe.auth.get_logged_user` },
+      { url: '//evil.example.com/api/method/ping' },
+      { url: '/api/method/ping', baseURL: other.url },
+    ]) {
+      await rejectionOf(client.request(config), FrappeInputError);
+    }
+    expect(other.requests()).toEqual([]);
+    const sameSite = await client.request<{ message: string }>({ url: `${site.url}/api/method/ping` });
+    expect(sameSite.data.message).toBe('pong');
   });
 });
