@@ -13,7 +13,51 @@ export type { ListOptions } from './documents/list-query';
 export type { CallOptions } from './documents/read-documents';
 export type { FrappeFileDoc, UploadFileInput } from './documents/upload-file';
 export type { UpdateOptions } from './documents/write-documents';
-export * from './errors';
+// Named one by one (not `export *`): Node detects the named exports of the CommonJS build only so.
+export {
+  AuthorizationCallbackError,
+  AuthorizationDeniedError,
+  type AuthorizationDeniedErrorOptions,
+  AuthorizationRequiredError,
+  type AuthorizationRequiredErrorOptions,
+  classifyNetworkFailure,
+  decodeServerMessages,
+  type ErrorResponse,
+  errorFromNetworkFailure,
+  errorFromResponse,
+  type FailedRequest,
+  FrappeAuthenticationError,
+  FrappeConfigurationError,
+  FrappeConflictError,
+  FrappeDuplicateEntryError,
+  FrappeError,
+  type FrappeErrorJson,
+  type FrappeErrorOptions,
+  FrappeInputError,
+  FrappeNetworkError,
+  type FrappeNetworkErrorOptions,
+  FrappeNotFoundError,
+  FrappeOAuthError,
+  type FrappeOAuthErrorOptions,
+  FrappePermissionError,
+  FrappeRateLimitError,
+  type FrappeRateLimitErrorOptions,
+  FrappeServerError,
+  type FrappeServerErrorOptions,
+  FrappeValidationError,
+  fingerprint,
+  type HeaderSource,
+  htmlToText,
+  isFrappeError,
+  type NetworkFailureReason,
+  parseRetryAfter,
+  REDACTED,
+  redactSecrets,
+  sanitizeUrl,
+  TokenStoreError,
+  type TokenStoreErrorOptions,
+  type TokenStoreFailureReason,
+} from './errors';
 export type { TokenEvent, TokenEventListener, TokenEventType } from './events';
 export type { RetryPolicy } from './http/retry-policy';
 export type { RequestOptions } from './http/transport';

@@ -78,6 +78,7 @@ export class LifecycleContext {
     const result = await this.profile(token.access_token, options);
     if (result.kind === 'rejected') throw result.error;
     this.shared.validated.set(fingerprint(token.access_token), result.profile);
+    this.emit('validated', { ...token, user: result.profile.email });
     return result.profile;
   }
 
