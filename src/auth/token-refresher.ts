@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { fingerprint } from '../errors';
+import { sleep } from '../http/sleep';
 import type { RequestOptions } from '../http/transport';
 import type { LifecycleContext } from './lifecycle-context';
 import { type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
@@ -66,6 +67,9 @@ export class TokenRefresher {
         shouldRetry: ({ error }) => classifyGrantFailure(error) === 'retryable',
       });
     } catch (error) {
+      const replaced =
+        classifyGrantFailure(error) === 'refused' ? await this.refreshedElsewhere(current) : undefined;
+      if (replaced) return replaced;
       return this.failed(current, refreshPrint, error);
     }
 
@@ -82,6 +86,31 @@ export class TokenRefresher {
       });
     }
     return fresh;
+  }
+
+  /**
+   * A refusal may only mean that another process refreshed first: on develop the winner's refresh
+   * revokes the pair the loser presented. Before giving up, look for the winner's token in the
+   * store, giving it a moment to be written.
+   */
+  private async refreshedElsewhere(current: StoredToken): Promise<StoredToken | undefined> {
+    const { store, tokenKey } = this.context.deps;
+    for (const waitMs of [0, 100, 400]) {
+      await sleep(waitMs);
+      const stored = await store.getToken(tokenKey).catch(() => undefined);
+      if (
+        stored &&
+        stored.access_token !== current.access_token &&
+        this.context.serverNow() < stored.expires_at
+      ) {
+        this.context.log(
+          'info',
+          'the refresh token was superseded by a refresh elsewhere; using the stored token',
+        );
+        return stored;
+      }
+    }
+    return undefined;
   }
 
   private async failed(current: StoredToken, refreshPrint: string, error: unknown): Promise<never> {

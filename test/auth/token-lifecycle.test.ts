@@ -308,3 +308,27 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('two processes sharing a store on develop', () => {
+  it('the one whose refresh is refused because the other refreshed first uses the stored token', async () => {
+    const site = await startSite('develop');
+    const clock = new ManualClock();
+    const store = new Keyv();
+    // Two clients built separately share the store but not the in-process single flight, like two processes.
+    const a = clientFor(site, { store, clock: clock.now });
+    const b = clientFor(site, { store, clock: clock.now });
+    await authorizeAs(a, site, USERS.alice.email);
+    expect(await b.getAccessToken()).toBe(await a.getAccessToken());
+    advanceTime(site, clock, 3700);
+    const tokens = await Promise.all([
+      ...Array.from({ length: 10 }, () => a.getAccessToken()),
+      ...Array.from({ length: 10 }, () => b.getAccessToken()),
+    ]);
+    const stored = await a.getStoredToken();
+    expect(new Set(tokens)).toEqual(new Set([stored?.access_token]));
+    expect(site.issuedTokens().find((entry) => entry.accessToken === stored?.access_token)?.status).toBe(
+      'Active',
+    );
+    expect(countRequests(site, TOKEN_PATH)).toBeLessThanOrEqual(3);
+  });
+});
