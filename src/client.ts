@@ -1,14 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import { AuthorizationFlow } from './auth/authorization-flow';
-import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
-import { discoverIssuer } from './auth/issuer-discovery';
-import { LifecycleShared } from './auth/lifecycle-shared';
+import type { AuthorizationFlow } from './auth/authorization-flow';
+import { FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
 import type { FrappeProfile } from './auth/profile-endpoint';
 import type { StoredToken } from './auth/stored-token';
-import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenLifecycle } from './auth/token-lifecycle';
-import { TokenStore } from './auth/token-store';
+import { createContext, expectedIssuer, type SharedContext } from './client-context';
 import {
   cancelDoc,
   type DocMethodOptions,
@@ -27,22 +24,9 @@ import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './document
 import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-documents';
 import { FrappeConfigurationError, FrappeInputError } from './errors';
 import type { TokenEvent, TokenEventListener } from './events';
-import { ClockSkew } from './http/clock-skew';
 import { RequestExecutor } from './http/request-executor';
-import { HttpTransport, type RequestOptions } from './http/transport';
-import { type FrappeOAuthClientOptions, type ResolvedOptions, resolveOptions } from './options';
-
-/** What every client of one configuration shares: store, lock, HTTP agents, clock estimate. */
-interface SharedContext {
-  options: ResolvedOptions;
-  transport: HttpTransport;
-  clockSkew: ClockSkew;
-  store: TokenStore;
-  shared: LifecycleShared;
-  tokenEndpoint: TokenEndpoint;
-  flow: AuthorizationFlow | undefined;
-  discoveredIssuer?: Promise<string>;
-}
+import type { RequestOptions } from './http/transport';
+import { type FrappeOAuthClientOptions, resolveOptions } from './options';
 
 /**
  * A Frappe/ERPNext site acted on through Frappe's own OAuth2 provider. The client owns the whole
@@ -82,7 +66,7 @@ export class FrappeOAuthClient {
       flow: this.context.flow,
       userinfoPath: FRAPPE_OAUTH_PATHS.userinfo,
       revocationPath: FRAPPE_OAUTH_PATHS.revocation,
-      issuer: () => this.expectedIssuer(),
+      issuer: () => expectedIssuer(this.context),
       emit: (event) => this.emitSafely(event),
     });
     this.documents = {
@@ -355,17 +339,6 @@ export class FrappeOAuthClient {
     this.context.transport.close();
   }
 
-  /** The configured issuer, or the discovered one (fetched once per configuration). */
-  private expectedIssuer(): Promise<string> {
-    const { options, transport } = this.context;
-    if (!options.discoverIssuer) return Promise.resolve(options.issuer);
-    this.context.discoveredIssuer ??= discoverIssuer(transport, options.baseUrl).catch((error: unknown) => {
-      this.context.discoveredIssuer = undefined; // try again next time
-      throw error;
-    });
-    return this.context.discoveredIssuer;
-  }
-
   private requireFlow(): AuthorizationFlow {
     if (!this.context.flow) {
       throw new FrappeConfigurationError({
@@ -383,47 +356,6 @@ export class FrappeOAuthClient {
       this.context.options.logger.warn?.('[frappe-oauth-client] a token event listener threw; ignored');
     }
   }
-}
-
-function createContext(options: ResolvedOptions): SharedContext {
-  const clockSkew = new ClockSkew(options.clock);
-  const transport = new HttpTransport({
-    clock: options.clock,
-    baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs,
-    userAgent: options.userAgent,
-    clockSkew,
-  });
-  const store = new TokenStore(
-    options.store,
-    `${encodeURIComponent(options.baseUrl)}:${encodeURIComponent(options.clientId)}`,
-  );
-  const endpoints = endpointsFor(options.baseUrl, options.issuer);
-  const flow = options.redirectUri
-    ? new AuthorizationFlow(
-        {
-          clientId: options.clientId,
-          redirectUri: options.redirectUri,
-          scopes: options.scopes,
-          endpoints,
-          allowInsecureHttp: options.allowInsecureHttp,
-          pendingTtlMs: options.pendingAuthorizationTtlSeconds * 1000,
-        },
-        store,
-      )
-    : undefined;
-  return {
-    options,
-    transport,
-    clockSkew,
-    store,
-    shared: new LifecycleShared(),
-    tokenEndpoint: new TokenEndpoint(transport, FRAPPE_OAUTH_PATHS.token, {
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-    }),
-    flow,
-  };
 }
 
 function parseBody(text: unknown): unknown {
