@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { AuthorizationFlow } from './auth/authorization-flow';
 import { FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
+import { type LoopbackOptions, receiveCallback } from './auth/loopback-receiver';
 import type { FrappeProfile } from './auth/profile-endpoint';
 import type { StoredToken } from './auth/stored-token';
 import { TokenLifecycle } from './auth/token-lifecycle';
@@ -105,6 +106,33 @@ export class FrappeOAuthClient {
       options,
     );
     return this.lifecycle.acceptTokenResponse(response, pending.tokenKey, pending.nonce, options);
+  }
+
+  /**
+   * The authorization-code flow for terminal programs: listens on the loopback `redirectUri`
+   * (e.g. `http://127.0.0.1:8765/callback`, registered exactly so at the OAuth Client), hands the
+   * authorize URL to `onAuthorizationUrl` (print it, or open the user's browser), and resolves
+   * with the stored token once the browser comes back. Rejects as `handleCallback` does, or with
+   * FrappeNetworkError on timeout (default 5 minutes) or abort.
+   */
+  async authorizeViaLoopback(options: LoopbackOptions): Promise<StoredToken> {
+    const redirectUri = this.context.options.redirectUri;
+    if (!redirectUri) {
+      throw new FrappeConfigurationError({
+        message: 'the authorization-code flow needs the redirectUri option',
+      });
+    }
+    let token: StoredToken | undefined;
+    await receiveCallback(
+      redirectUri,
+      options,
+      () => this.getAuthorizationUrl(),
+      async (callbackUrl) => {
+        token = await this.handleCallback(callbackUrl, { signal: options.signal });
+      },
+    );
+    if (!token) throw new FrappeConfigurationError({ message: 'the loopback flow ended without a token' });
+    return token;
   }
 
   /**

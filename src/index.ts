@@ -2,6 +2,7 @@
  * frappe-oauth-client: act on a Frappe/ERPNext site through Frappe's own OAuth2 provider.
  * Public exports only; the emulator for tests lives at `frappe-oauth-client/testing`.
  */
+export type { LoopbackOptions } from './auth/loopback-receiver';
 export type { FrappeProfile } from './auth/profile-endpoint';
 export type { StoredToken } from './auth/stored-token';
 export type { KeyvLike } from './auth/token-store';
