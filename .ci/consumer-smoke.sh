@@ -13,8 +13,6 @@ set -euo pipefail
 # and import) and to be typed (nodenext .cts and .mts). With `FrappeOAuthClient` listed here, it is
 # also run through a whole authorize → callback → getAccessToken flow against the emulator (when it
 # is only exported, the smoke test just constructs it and builds an authorize URL).
-# Checked against the working tree on 2026-11-28 (full flow passing):
-#   FrappeOAuthClient FrappeError AuthorizationRequiredError AuthorizationDeniedError FrappeOAuthError TokenStoreError
 EXPECTED_MAIN_EXPORTS="FrappeOAuthClient FrappeError AuthorizationRequiredError AuthorizationDeniedError FrappeOAuthError TokenStoreError"
 # Runtime exports of `frappe-oauth-client/testing`.
 EXPECTED_TESTING_EXPORTS="FrappeEmulator"
