@@ -249,48 +249,53 @@ async function keysOf(store: Keyv): Promise<string[]> {
   return keys;
 }
 
-/** Alternating rounds of the subject and the baseline; the median ops/s of each. */
-async function opsPerSecond(
+/**
+ * Subject and baseline side by side: one warm-up round each, then alternating rounds (so drift in
+ * the machine hits both alike), and the median of each side's per-round figure.
+ */
+async function sideBySide(
+  measure: (fn: () => Promise<unknown>) => Promise<number>,
   subject: () => Promise<unknown>,
   baseline: () => Promise<unknown>,
-  { rounds = 7, perRound = 20_000 } = {},
+  rounds: number,
 ): Promise<{ subject: number; baseline: number }> {
-  const time = async (fn: () => Promise<unknown>) => {
-    const started = performance.now();
-    for (let i = 0; i < perRound; i++) await fn();
-    return perRound / ((performance.now() - started) / 1000);
-  };
-  await time(subject);
-  await time(baseline);
+  await measure(subject);
+  await measure(baseline);
   const a: number[] = [];
   const b: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    a.push(await time(subject));
-    b.push(await time(baseline));
+    a.push(await measure(subject));
+    b.push(await measure(baseline));
   }
   return { subject: median(a), baseline: median(b) };
 }
 
-/** Alternating rounds of sequential requests; the median of each round's mean, in ms. */
-async function meanLatency(
+/** The median ops/s of each side, over rounds of `perRound` sequential calls. */
+function opsPerSecond(
+  subject: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  { rounds = 7, perRound = 20_000 } = {},
+): Promise<{ subject: number; baseline: number }> {
+  const measure = async (fn: () => Promise<unknown>) => {
+    const started = performance.now();
+    for (let i = 0; i < perRound; i++) await fn();
+    return perRound / ((performance.now() - started) / 1000);
+  };
+  return sideBySide(measure, subject, baseline, rounds);
+}
+
+/** The median of each round's mean latency in ms, over rounds of `perRound` sequential requests. */
+function meanLatency(
   subject: () => Promise<void>,
   baseline: () => Promise<void>,
   { rounds = 7, perRound = 300 } = {},
 ): Promise<{ subject: number; baseline: number }> {
-  const time = async (fn: () => Promise<void>) => {
+  const measure = async (fn: () => Promise<unknown>) => {
     const started = performance.now();
     for (let i = 0; i < perRound; i++) await fn();
     return (performance.now() - started) / perRound;
   };
-  await time(subject);
-  await time(baseline);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    a.push(await time(subject));
-    b.push(await time(baseline));
-  }
-  return { subject: median(a), baseline: median(b) };
+  return sideBySide(measure, subject, baseline, rounds);
 }
 
 function median(values: number[]): number {
