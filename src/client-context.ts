@@ -4,9 +4,9 @@ import { discoverIssuer } from './auth/issuer-discovery';
 import { LifecycleShared } from './auth/lifecycle-shared';
 import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenStore } from './auth/token-store';
-import { ClockSkew } from './http/clock-skew';
-import { HttpTransport } from './http/transport';
 import type { ResolvedOptions } from './options';
+import { ClockSkew } from './transport/clock-skew';
+import { HttpTransport } from './transport/http-transport';
 
 /** What every client of one configuration shares: store, lock, HTTP agents, clock estimate. */
 export interface SharedContext {

@@ -5,6 +5,7 @@ import { FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
 import { type LoopbackOptions, receiveCallback } from './auth/loopback-receiver';
 import type { FrappeProfile } from './auth/profile-endpoint';
 import type { StoredToken } from './auth/stored-token';
+import type { TokenEvent, TokenEventListener } from './auth/token-events';
 import { TokenLifecycle } from './auth/token-lifecycle';
 import { createContext, expectedIssuer, type SharedContext } from './client-context';
 import {
@@ -24,10 +25,9 @@ import { type CallOptions, call, getCount, getDoc, getList, getValue } from './d
 import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './documents/upload-file';
 import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-documents';
 import { FrappeConfigurationError, FrappeInputError } from './errors';
-import type { TokenEvent, TokenEventListener } from './events';
-import { RequestExecutor } from './http/request-executor';
-import type { RequestOptions } from './http/transport';
 import { type FrappeOAuthClientOptions, resolveOptions } from './options';
+import { RequestExecutor } from './requests/request-executor';
+import type { RequestOptions } from './transport/http-transport';
 
 /**
  * A Frappe/ERPNext site acted on through Frappe's own OAuth2 provider. The client owns the whole

@@ -5,6 +5,7 @@
 export type { LoopbackOptions } from './auth/loopback-receiver';
 export type { FrappeProfile } from './auth/profile-endpoint';
 export type { StoredToken } from './auth/stored-token';
+export type { TokenEvent, TokenEventListener, TokenEventType } from './auth/token-events';
 export type { KeyvLike } from './auth/token-store';
 export { FrappeOAuthClient } from './client';
 export type { DocMethodOptions } from './documents/document-actions';
@@ -59,7 +60,6 @@ export {
   type TokenStoreErrorOptions,
   type TokenStoreFailureReason,
 } from './errors';
-export type { TokenEvent, TokenEventListener, TokenEventType } from './events';
-export type { RetryPolicy } from './http/retry-policy';
-export type { RequestOptions } from './http/transport';
 export type { FrappeLogger, FrappeOAuthClientOptions } from './options';
+export type { RetryPolicy } from './requests/retry-policy';
+export type { RequestOptions } from './transport/http-transport';

@@ -1,15 +1,11 @@
 import Keyv from 'keyv';
+import type { FrappeLogger, LifecycleOptions } from './auth/lifecycle-options';
 import type { KeyvLike } from './auth/token-store';
 import { FrappeConfigurationError } from './errors';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry-policy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './requests/retry-policy';
+import { isLoopbackHost } from './transport/loopback-host';
 
-/** Receives redacted log lines only; any of the four methods may be omitted (console works). */
-export interface FrappeLogger {
-  debug?(message: string): void;
-  info?(message: string): void;
-  warn?(message: string): void;
-  error?(message: string): void;
-}
+export type { FrappeLogger } from './auth/lifecycle-options';
 
 export interface FrappeOAuthClientOptions {
   /** The Frappe site, e.g. `https://erp.example.com`. */
@@ -37,6 +33,12 @@ export interface FrappeOAuthClientOptions {
   discovery?: boolean;
   /** Per-request timeout; default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * The deadline of one store operation (read or write); default 5000 ms, and never more than
+   * what is left of the call's `timeoutMs`. A store that does not answer in time is a
+   * TokenStoreError with reason `timeout`.
+   */
+  storeTimeoutMs?: number;
   /** Silent by default. */
   logger?: FrappeLogger;
   userAgent?: string;
@@ -70,7 +72,7 @@ export interface FrappeOAuthClientOptions {
 }
 
 /** Options after defaults and validation. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends LifecycleOptions {
   baseUrl: string;
   origin: string;
   clientId: string;
@@ -95,12 +97,6 @@ export interface ResolvedOptions {
   clock: () => number;
   retry: RetryPolicy;
   random: () => number;
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptions {
@@ -158,6 +154,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     issuer: options.issuer ?? baseUrl.origin,
     discoverIssuer: options.issuer === undefined && options.discovery === true,
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
+    storeTimeoutMs: positive(options.storeTimeoutMs, 5000, 'storeTimeoutMs'),
     logger: options.logger ?? {},
     userAgent: options.userAgent ?? 'frappe-oauth-client',
     allowInsecureHttp:

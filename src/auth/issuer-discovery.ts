@@ -1,5 +1,5 @@
 import { FrappeConfigurationError } from '../errors';
-import type { HttpTransport, RequestOptions } from '../http/transport';
+import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 import { FRAPPE_OAUTH_PATHS } from './frappe-endpoints';
 
 /**

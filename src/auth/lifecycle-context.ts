@@ -4,20 +4,20 @@ import {
   errorFromResponse,
   fingerprint,
 } from '../errors';
-import type { TokenEvent, TokenEventType } from '../events';
-import type { ClockSkew } from '../http/clock-skew';
-import type { HttpTransport, RequestOptions } from '../http/transport';
-import type { ResolvedOptions } from '../options';
+import type { ClockSkew } from '../transport/clock-skew';
+import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 import type { AuthorizationFlow } from './authorization-flow';
 import { type IdTokenClaims, verifyIdToken } from './id-token';
+import type { LifecycleOptions } from './lifecycle-options';
 import type { LifecycleShared } from './lifecycle-shared';
 import { type FrappeProfile, fetchProfile, type ProfileResult } from './profile-endpoint';
 import type { StoredToken } from './stored-token';
 import type { TokenEndpoint } from './token-endpoint';
+import type { TokenEvent, TokenEventType } from './token-events';
 import type { TokenStore } from './token-store';
 
 export interface LifecycleDeps {
-  options: ResolvedOptions;
+  options: LifecycleOptions;
   tokenKey: string;
   store: TokenStore;
   transport: HttpTransport;
@@ -54,7 +54,7 @@ export class LifecycleContext {
     return this.deps.shared;
   }
 
-  get options(): ResolvedOptions {
+  get options(): LifecycleOptions {
     return this.deps.options;
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FrappeConfigurationError, FrappeNetworkError } from '../errors';
-import { isLoopbackHost } from '../options';
+import { isLoopbackHost } from '../transport/loopback-host';
 
 /** How a terminal program takes Frappe's redirect back: a one-shot HTTP server on the redirect URI. */
 export interface LoopbackOptions {

@@ -1,5 +1,5 @@
 import { errorFromResponse, type FrappeError } from '../errors';
-import type { HttpTransport, RequestOptions } from '../http/transport';
+import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 
 /** The claims Frappe's openid_profile returns (reference §2.6). */
 export interface FrappeProfile {

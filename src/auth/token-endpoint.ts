@@ -5,7 +5,7 @@ import {
   FrappeOAuthError,
   FrappeServerError,
 } from '../errors';
-import type { HttpTransport, RequestOptions } from '../http/transport';
+import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 import { isTokenResponse, type TokenResponse } from './stored-token';
 
 export interface ClientCredentials {

@@ -1,5 +1,5 @@
 import { AuthorizationRequiredError, FrappeInputError, fingerprint } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import type { LifecycleContext } from './lifecycle-context';
 import { isTokenResponse, type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
 

@@ -1,5 +1,5 @@
 import { fingerprint } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import { hasOpenIdScope, LifecycleContext, type LifecycleDeps } from './lifecycle-context';
 import type { FrappeProfile } from './profile-endpoint';
 import type { StoredToken, TokenResponse } from './stored-token';

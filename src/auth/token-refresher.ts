@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import { fingerprint } from '../errors';
-import { sleep } from '../http/sleep';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
+import { sleep } from '../transport/sleep';
 import type { LifecycleContext } from './lifecycle-context';
 import { type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
 import { classifyGrantFailure } from './token-endpoint';

@@ -1,5 +1,5 @@
 import { FrappeInputError } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
 import { dataOf, messageOf, pathSegment } from './envelopes';
 import { getDoc } from './read-documents';

@@ -1,6 +1,6 @@
 import type { TokenStore } from '../auth/token-store';
-import type { RequestExecutor } from '../http/request-executor';
-import type { RetryPolicy } from '../http/retry-policy';
+import type { RequestExecutor } from '../requests/request-executor';
+import type { RetryPolicy } from '../requests/retry-policy';
 
 /** What the documents API works with: the request executor, the client's store and retry policy. */
 export interface DocumentsContext {

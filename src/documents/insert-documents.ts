@@ -1,7 +1,7 @@
 import { FrappeDuplicateEntryError, FrappeError, FrappeInputError } from '../errors';
-import { retryDelayMs } from '../http/retry-policy';
-import { sleep } from '../http/sleep';
-import type { RequestOptions } from '../http/transport';
+import { retryDelayMs } from '../requests/retry-policy';
+import type { RequestOptions } from '../transport/http-transport';
+import { sleep } from '../transport/sleep';
 import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
 import { dataOf, messageOf, pathSegment } from './envelopes';
 import { checkDoc, type Doc, findDoc, hasChanges, isAmbiguous } from './write-support';

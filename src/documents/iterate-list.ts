@@ -1,5 +1,5 @@
 import { FrappeError, FrappeInputError, TokenStoreError } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
 import type { FieldName, FilterCondition, Filters } from './filters';
 import { nonNegativeInteger } from './list-query';

@@ -1,5 +1,5 @@
 import { FrappeInputError } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import { checkFilters, type FieldName, type Filters } from './filters';
 
 /** Options of `getList`, in Frappe's terms. */

@@ -1,5 +1,5 @@
 import { FrappeError, FrappeInputError } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import { type DocumentsContext, METHOD } from './documents-context';
 import { messageOf } from './envelopes';
 

@@ -1,5 +1,5 @@
 import { FrappeConflictError, FrappeInputError, FrappeNotFoundError } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import { type DocumentsContext, RESOURCE } from './documents-context';
 import { dataOf, pathSegment } from './envelopes';
 import { checkDoc, type Doc, findDoc, hasChanges, syntheticResponse } from './write-support';

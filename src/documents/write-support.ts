@@ -1,6 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import { FrappeInputError, FrappeNetworkError, FrappeNotFoundError, FrappeServerError } from '../errors';
-import type { RequestOptions } from '../http/transport';
+import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
 import { getDoc } from './read-documents';
 

@@ -11,7 +11,7 @@ import {
   isIdempotentMethod,
   isRetryable,
   retryDelayMs,
-} from '../../src/http/retry-policy';
+} from '../../src/requests/retry-policy';
 
 describe('retry policy', () => {
   it('knows the idempotent methods', () => {

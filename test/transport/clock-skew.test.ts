@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockSkew } from '../../src/http/clock-skew';
+import { ClockSkew } from '../../src/transport/clock-skew';
 
 describe('ClockSkew', () => {
   const local = 1_800_000_000_000;

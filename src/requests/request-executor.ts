@@ -2,10 +2,10 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
 import { errorFromResponse, FrappeNetworkError } from '../errors';
+import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import { sleep } from '../transport/sleep';
 import { sendAuthorized } from './authorized-request';
 import { isIdempotentMethod, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy';
-import { sleep } from './sleep';
-import type { HttpTransport, RequestOptions } from './transport';
 
 export interface ExecuteOptions extends RequestOptions {
   /** Treat this request as idempotent (a POST whose repetition is harmless); default by method. */

@@ -1,6 +1,6 @@
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
-import type { HttpTransport, RequestOptions } from './transport';
+import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 
 /**
  * Sends a request with a valid access token and applies the 401/403 rules once, never in a loop:
