@@ -1,22 +1,33 @@
 import { AuthorizationFlow } from './auth/authorization-flow';
 import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
 import { discoverIssuer } from './auth/issuer-discovery';
-import { LifecycleShared } from './auth/lifecycle-shared';
+import { inProcessLockFor, type RefreshLock } from './auth/refresh-lock';
+import { type LogLine, safeLogger } from './auth/safe-logger';
 import { TokenEndpoint } from './auth/token-endpoint';
+import { TokenEventBus } from './auth/token-event-bus';
+import { TokenLifecycle } from './auth/token-lifecycle';
 import { TokenStore } from './auth/token-store';
 import type { ResolvedOptions } from './options';
 import { ClockSkew } from './transport/clock-skew';
 import { HttpTransport } from './transport/http-transport';
 
-/** What every client of one configuration shares: store, lock, HTTP agents, clock estimate. */
+/**
+ * What every client of one configuration shares (the one built with `new` and its `withTokenKey`
+ * clients): store, refresh lock, HTTP agents, clock estimate, token events, and one lifecycle —
+ * one token slot — per token key.
+ */
 export interface SharedContext {
   options: ResolvedOptions;
   transport: HttpTransport;
   clockSkew: ClockSkew;
   store: TokenStore;
-  shared: LifecycleShared;
+  lock: RefreshLock;
   tokenEndpoint: TokenEndpoint;
   flow: AuthorizationFlow | undefined;
+  events: TokenEventBus;
+  log: LogLine;
+  /** Token key → its lifecycle. */
+  lifecycles: Map<string, TokenLifecycle>;
   discoveredIssuer?: Promise<string>;
 }
 
@@ -48,12 +59,17 @@ export function createContext(options: ResolvedOptions): SharedContext {
         store,
       )
     : undefined;
+  const log = safeLogger(options.logger);
   return {
     options,
     transport,
     clockSkew,
     store,
-    shared: new LifecycleShared(),
+    // Shared by every client of this process on the same store, so they never refresh one token twice.
+    lock: options.refreshLock ?? inProcessLockFor(options.store),
+    events: new TokenEventBus(log),
+    log,
+    lifecycles: new Map(),
     tokenEndpoint: new TokenEndpoint(transport, FRAPPE_OAUTH_PATHS.token, {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
@@ -71,4 +87,28 @@ export function expectedIssuer(context: SharedContext): Promise<string> {
     throw error;
   });
   return context.discoveredIssuer;
+}
+
+/** The lifecycle of one token key: made on first use, then the same for every client of the context. */
+export function lifecycleFor(context: SharedContext, tokenKey: string): TokenLifecycle {
+  let lifecycle = context.lifecycles.get(tokenKey);
+  if (!lifecycle) {
+    lifecycle = new TokenLifecycle({
+      options: context.options,
+      tokenKey,
+      store: context.store,
+      transport: context.transport,
+      tokenEndpoint: context.tokenEndpoint,
+      clockSkew: context.clockSkew,
+      flow: context.flow,
+      lock: context.lock,
+      userinfoPath: FRAPPE_OAUTH_PATHS.userinfo,
+      revocationPath: FRAPPE_OAUTH_PATHS.revocation,
+      issuer: () => expectedIssuer(context),
+      events: context.events,
+      log: context.log,
+    });
+    context.lifecycles.set(tokenKey, lifecycle);
+  }
+  return lifecycle;
 }

@@ -1,13 +1,11 @@
-import { EventEmitter } from 'node:events';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { AuthorizationFlow } from './auth/authorization-flow';
-import { FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
+import type { AuthorizationBindingOptions, AuthorizationFlow } from './auth/authorization-flow';
 import { type LoopbackOptions, receiveCallback } from './auth/loopback-receiver';
 import type { FrappeProfile } from './auth/profile-endpoint';
 import type { StoredToken } from './auth/stored-token';
-import type { TokenEvent, TokenEventListener } from './auth/token-events';
-import { TokenLifecycle } from './auth/token-lifecycle';
-import { createContext, expectedIssuer, type SharedContext } from './client-context';
+import type { TokenEventListener } from './auth/token-events';
+import type { TokenLifecycle } from './auth/token-lifecycle';
+import { createContext, lifecycleFor, type SharedContext } from './client-context';
 import {
   cancelDoc,
   type DocMethodOptions,
@@ -27,6 +25,7 @@ import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-docu
 import { FrappeConfigurationError, FrappeInputError } from './errors';
 import { type FrappeOAuthClientOptions, resolveOptions } from './options';
 import { RequestExecutor } from './requests/request-executor';
+import type { CallScope } from './transport/call-scope';
 import type { RequestOptions } from './transport/http-transport';
 
 /**
@@ -47,7 +46,10 @@ export class FrappeOAuthClient {
   private readonly context: SharedContext;
   private readonly lifecycle: TokenLifecycle;
   private readonly documents: DocumentsContext;
-  private readonly events = new EventEmitter();
+  /** Listeners given to on/once, and what the event bus holds for each. */
+  private readonly listeners = new Map<TokenEventListener, TokenEventListener>();
+  /** A withTokenKey client hears only its own key's events; the client built with `new` hears all. */
+  private readonly eventFilter: string | undefined;
 
   constructor(options: FrappeOAuthClientOptions);
   /** @internal used by withTokenKey */
@@ -55,23 +57,17 @@ export class FrappeOAuthClient {
   constructor(options: FrappeOAuthClientOptions, shared?: { context: SharedContext; tokenKey: string }) {
     this.context = shared?.context ?? createContext(resolveOptions(options));
     this.tokenKey = shared?.tokenKey ?? this.context.options.tokenKey;
+    this.eventFilter = shared ? this.tokenKey : undefined;
     const { options: resolved } = this.context;
-    this.lifecycle = new TokenLifecycle({
-      options: resolved,
-      tokenKey: this.tokenKey,
-      store: this.context.store,
-      transport: this.context.transport,
-      tokenEndpoint: this.context.tokenEndpoint,
-      clockSkew: this.context.clockSkew,
-      shared: this.context.shared,
-      flow: this.context.flow,
-      userinfoPath: FRAPPE_OAUTH_PATHS.userinfo,
-      revocationPath: FRAPPE_OAUTH_PATHS.revocation,
-      issuer: () => expectedIssuer(this.context),
-      emit: (event) => this.emitSafely(event),
-    });
+    this.lifecycle = lifecycleFor(this.context, this.tokenKey);
     this.documents = {
-      executor: new RequestExecutor(this.lifecycle, this.context.transport, resolved.retry, resolved.random),
+      executor: new RequestExecutor(
+        this.lifecycle,
+        this.context.transport,
+        resolved.retry,
+        resolved.random,
+        resolved.timeoutMs,
+      ),
       store: this.context.store,
       retry: resolved.retry,
       random: resolved.random,
@@ -82,30 +78,55 @@ export class FrappeOAuthClient {
    * Starts the authorization-code flow: an authorize URL with PKCE (S256), state and nonce. The
    * pending verifier/state/nonce go into the store with a TTL, so any process sharing the store
    * can handle the callback. Needs `redirectUri`.
+   *
+   * Web apps should pass `binding`, a value tied to the user's browser session (such as the
+   * session id), and the same value to `handleCallback`: it stops login CSRF, where an attacker
+   * gets a victim's browser to finish an authorization the attacker started. Only its SHA-256
+   * digest is stored.
    */
-  async getAuthorizationUrl(): Promise<string> {
-    return this.requireFlow().buildUrl(this.tokenKey);
+  async getAuthorizationUrl(options: AuthorizationBindingOptions = {}): Promise<string> {
+    if (options === null || typeof options !== 'object') {
+      throw new FrappeInputError({
+        message: 'getAuthorizationUrl takes an options object, such as { binding }',
+      });
+    }
+    return this.requireFlow().buildUrl(this.tokenKey, {}, { binding: options.binding });
   }
 
   /**
    * Finishes the authorization-code flow from the URL Frappe redirected to: checks state (once),
    * exchanges the code with the client credentials in the form body, verifies the id_token
    * (HS256 with the client secret, nonce, audience, issuer, expiry) and stores the token under
-   * the token key that started the authorization.
+   * the token key that started the authorization. With `binding`, the callback must carry the
+   * value given to getAuthorizationUrl; a callback from another browser is refused before the
+   * code is exchanged and leaves the authorization for the right one.
    * @throws AuthorizationDeniedError when the user clicked Deny.
+   * @throws AuthorizationCallbackError when the state or the binding does not match.
    */
-  async handleCallback(callbackUrl: string | URL, options: RequestOptions = {}): Promise<StoredToken> {
+  async handleCallback(
+    callbackUrl: string | URL,
+    callbackOptions: RequestOptions & AuthorizationBindingOptions = {},
+  ): Promise<StoredToken> {
     if (typeof callbackUrl !== 'string' && !(callbackUrl instanceof URL)) {
       throw new FrappeInputError({ message: 'handleCallback needs the callback URL as a string or URL' });
     }
-    const { code, pending } = await this.requireFlow().accept(callbackUrl);
-    const response = await this.context.tokenEndpoint.authorizationCode(
-      code,
-      pending.redirectUri,
-      pending.codeVerifier,
-      options,
-    );
-    return this.lifecycle.acceptTokenResponse(response, pending.tokenKey, pending.nonce, options);
+    if (callbackOptions === null || typeof callbackOptions !== 'object') {
+      throw new FrappeInputError({ message: 'handleCallback takes an options object, such as { binding }' });
+    }
+    // The binding stops here: the code exchange and the lifecycle get the request options only.
+    const { binding, ...options } = callbackOptions;
+    const { code, pending } = await this.requireFlow().accept(callbackUrl, { binding });
+    // The token goes to the key that started the authorization, whichever client takes the callback.
+    const target = lifecycleFor(this.context, pending.tokenKey);
+    return this.inScope('handling the authorization callback', options, async (scope) => {
+      const response = await this.context.tokenEndpoint.authorizationCode(
+        code,
+        pending.redirectUri,
+        pending.codeVerifier,
+        scope.requestOptions(),
+      );
+      return target.acceptTokenResponse(response, pending.nonce, scope);
+    });
   }
 
   /**
@@ -127,8 +148,8 @@ export class FrappeOAuthClient {
       redirectUri,
       options,
       () => this.getAuthorizationUrl(),
-      async (callbackUrl) => {
-        token = await this.handleCallback(callbackUrl, { signal: options.signal });
+      async (callbackUrl, signal) => {
+        token = await this.handleCallback(callbackUrl, { signal });
       },
     );
     if (!token) throw new FrappeConfigurationError({ message: 'the loopback flow ended without a token' });
@@ -147,13 +168,15 @@ export class FrappeOAuthClient {
     if (typeof username !== 'string' || username === '' || typeof password !== 'string' || password === '') {
       throw new FrappeInputError({ message: 'loginWithPassword needs a non-empty username and password' });
     }
-    const response = await this.context.tokenEndpoint.password(
-      username,
-      password,
-      this.context.options.scopes.join(' '),
-      options,
-    );
-    return this.lifecycle.acceptTokenResponse(response, this.tokenKey, undefined, options);
+    return this.inScope('signing in with a password', options, async (scope) => {
+      const response = await this.context.tokenEndpoint.password(
+        username,
+        password,
+        this.context.options.scopes.join(' '),
+        scope.requestOptions(),
+      );
+      return this.lifecycle.acceptTokenResponse(response, undefined, scope);
+    });
   }
 
   /**
@@ -161,31 +184,41 @@ export class FrappeOAuthClient {
    * Without `expires_at` it is validated against openid_profile and given a conservative expiry.
    */
   setToken(bearerToken: unknown, options: RequestOptions = {}): Promise<StoredToken> {
-    return this.lifecycle.importToken(bearerToken, options);
+    return this.inScope('importing a token', options, (scope) =>
+      this.lifecycle.importToken(bearerToken, scope),
+    );
   }
 
-  /** The stored token, or undefined; rejects with TokenStoreError when the stored value is unreadable. */
-  getStoredToken(): Promise<StoredToken | undefined> {
-    return this.lifecycle.getStoredToken();
+  /**
+   * The stored token, or undefined. Rejects with TokenStoreError when the store fails, does not
+   * answer within `storeTimeoutMs`, or holds a value that is not a token.
+   */
+  getStoredToken(options: RequestOptions = {}): Promise<StoredToken | undefined> {
+    return this.inScope('reading the stored token', options, (scope) => this.lifecycle.getStoredToken(scope));
   }
 
   /**
    * An access token that is valid right now. Refreshes ahead of expiry without making callers
-   * wait while the current token is still valid.
-   * @throws AuthorizationRequiredError when no usable token exists and the user must authorize.
+   * wait while the current token is still valid. A caller whose `signal` aborts or whose
+   * `timeoutMs` passes stops waiting (FrappeNetworkError, reason `aborted` / `timeout`); a refresh
+   * it was waiting for goes on for everyone else.
+   * @throws AuthorizationRequiredError when no usable token exists and a person must sign in again.
+   * @throws TokenStoreError when the store fails or does not answer (transient: try again).
    */
-  async getAccessToken(options: RequestOptions = {}): Promise<string> {
-    return (await this.lifecycle.getToken(options)).access_token;
+  getAccessToken(options: RequestOptions = {}): Promise<string> {
+    return this.inScope('getting an access token', options, async (scope) => {
+      return (await this.lifecycle.getToken(scope)).access_token;
+    });
   }
 
   /** The openid_profile claims of the token's user (cached per token). */
   getProfile(options: RequestOptions = {}): Promise<FrappeProfile> {
-    return this.lifecycle.getProfile(options);
+    return this.inScope('reading the profile', options, (scope) => this.lifecycle.getProfile(scope));
   }
 
   /** Revokes the stored token at Frappe (access and refresh token together), then deletes it. */
   logout(options: RequestOptions = {}): Promise<void> {
-    return this.lifecycle.logout(options);
+    return this.inScope('logging out', options, (scope) => this.lifecycle.logout(scope));
   }
 
   /** A client for another stored token (another Frappe user), sharing configuration, store, lock and HTTP agents. */
@@ -347,18 +380,25 @@ export class FrappeOAuthClient {
     return { ...response, data: parseBody(response.data) as T };
   }
 
+  /**
+   * Token events (see TokenEvent). The client built with `new` hears the events of every token key,
+   * its `withTokenKey` clients included; a `withTokenKey` client hears its own key's. A listener
+   * that throws or rejects is logged and ignored.
+   */
   on(event: 'token', listener: TokenEventListener): this {
-    this.events.on(event, listener);
-    return this;
+    return this.subscribe(event, listener, false);
   }
 
   once(event: 'token', listener: TokenEventListener): this {
-    this.events.once(event, listener);
-    return this;
+    return this.subscribe(event, listener, true);
   }
 
   off(event: 'token', listener: TokenEventListener): this {
-    this.events.off(event, listener);
+    const registered = this.listeners.get(listener);
+    if (event === 'token' && registered) {
+      this.context.events.unsubscribe(registered, this.eventFilter);
+      this.listeners.delete(listener);
+    }
     return this;
   }
 
@@ -376,12 +416,37 @@ export class FrappeOAuthClient {
     return this.context.flow;
   }
 
-  /** A listener that throws must not break the lifecycle. */
-  private emitSafely(event: TokenEvent): void {
+  private subscribe(event: 'token', listener: TokenEventListener, once: boolean): this {
+    if (event !== 'token' || typeof listener !== 'function') {
+      throw new FrappeInputError({ message: "on/once/off take 'token' and a listener function" });
+    }
+    // One registration per listener, as off() must find it; once() removes itself after a call.
+    const registered: TokenEventListener = once
+      ? (payload) => {
+          this.listeners.delete(listener);
+          return listener(payload);
+        }
+      : listener;
+    this.off('token', listener);
+    this.listeners.set(listener, registered);
+    this.context.events.subscribe(registered, this.eventFilter, once);
+    return this;
+  }
+
+  /** Runs one public call under its own deadline and signal (see CallScope). */
+  private async inScope<T>(
+    label: string,
+    options: RequestOptions,
+    work: (scope: CallScope) => Promise<T>,
+  ): Promise<T> {
+    if (options === null || typeof options !== 'object') {
+      throw new FrappeInputError({ message: 'request options must be an object ({ signal, timeoutMs })' });
+    }
+    const scope = this.lifecycle.scope(label, options);
     try {
-      this.events.emit('token', event);
-    } catch {
-      this.context.options.logger.warn?.('[frappe-oauth-client] a token event listener threw; ignored');
+      return await scope.race(work(scope));
+    } finally {
+      scope.dispose();
     }
   }
 }

@@ -2,8 +2,10 @@
  * frappe-oauth-client: act on a Frappe/ERPNext site through Frappe's own OAuth2 provider.
  * Public exports only; the emulator for tests lives at `frappe-oauth-client/testing`.
  */
+export type { AuthorizationBindingOptions } from './auth/authorization-flow';
 export type { LoopbackOptions } from './auth/loopback-receiver';
 export type { FrappeProfile } from './auth/profile-endpoint';
+export type { RefreshLease, RefreshLock } from './auth/refresh-lock';
 export type { StoredToken } from './auth/stored-token';
 export type { TokenEvent, TokenEventListener, TokenEventType } from './auth/token-events';
 export type { KeyvLike } from './auth/token-store';

@@ -1,5 +1,6 @@
 import Keyv from 'keyv';
 import type { FrappeLogger, LifecycleOptions } from './auth/lifecycle-options';
+import type { RefreshLock } from './auth/refresh-lock';
 import type { KeyvLike } from './auth/token-store';
 import { FrappeConfigurationError } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './requests/retry-policy';
@@ -22,6 +23,12 @@ export interface FrappeOAuthClientOptions {
   store?: KeyvLike;
   /** Which stored token this client uses (one per Frappe user); default `'default'`. */
   tokenKey?: string;
+  /**
+   * Who may refresh a stored token right now. Default: a lock inside this process, shared by every
+   * client of the process that uses the same store object. Processes sharing one store need a lock
+   * they share too.
+   */
+  refreshLock?: RefreshLock;
   /** Refresh this long before the stored expiry; default 60. */
   refreshMarginSeconds?: number;
   /** The expected id_token `iss`; default the origin of `baseUrl` (set it when the site's Social Login Key says otherwise). */
@@ -80,6 +87,7 @@ export interface ResolvedOptions extends LifecycleOptions {
   redirectUri: string | undefined;
   scopes: string[];
   store: KeyvLike;
+  refreshLock: RefreshLock | undefined;
   tokenKey: string;
   refreshMarginSeconds: number;
   issuer: string;
@@ -132,6 +140,12 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
   if (options.store !== undefined && !isKeyvLike(options.store)) {
     throw new FrappeConfigurationError({ message: 'store must be a Keyv instance (get, set, delete)' });
   }
+  if (
+    options.refreshLock !== undefined &&
+    (options.refreshLock === null || typeof (options.refreshLock as RefreshLock).acquire !== 'function')
+  ) {
+    throw new FrappeConfigurationError({ message: 'refreshLock must be an object with an acquire() method' });
+  }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     throw new FrappeConfigurationError({ message: 'clock must be a function returning epoch milliseconds' });
   }
@@ -149,6 +163,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     redirectUri: options.redirectUri,
     scopes: [...scopes],
     store: options.store ?? new Keyv(),
+    refreshLock: options.refreshLock,
     tokenKey,
     refreshMarginSeconds: nonNegative(options.refreshMarginSeconds, 60, 'refreshMarginSeconds'),
     issuer: options.issuer ?? baseUrl.origin,

@@ -4,16 +4,20 @@ import {
   errorFromResponse,
   fingerprint,
 } from '../errors';
+import type { CallScope } from '../transport/call-scope';
 import type { ClockSkew } from '../transport/clock-skew';
 import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 import type { AuthorizationFlow } from './authorization-flow';
 import { type IdTokenClaims, verifyIdToken } from './id-token';
 import type { LifecycleOptions } from './lifecycle-options';
-import type { LifecycleShared } from './lifecycle-shared';
-import { type FrappeProfile, fetchProfile, type ProfileResult } from './profile-endpoint';
+import { fetchProfile, type ProfileResult } from './profile-endpoint';
+import type { RefreshLock } from './refresh-lock';
+import type { LogLine } from './safe-logger';
 import type { StoredToken } from './stored-token';
 import type { TokenEndpoint } from './token-endpoint';
-import type { TokenEvent, TokenEventType } from './token-events';
+import type { TokenEventBus } from './token-event-bus';
+import type { TokenEventType } from './token-events';
+import { TokenSlot } from './token-slot';
 import type { TokenStore } from './token-store';
 
 export interface LifecycleDeps {
@@ -23,35 +27,38 @@ export interface LifecycleDeps {
   transport: HttpTransport;
   tokenEndpoint: TokenEndpoint;
   clockSkew: ClockSkew;
-  shared: LifecycleShared;
   flow: AuthorizationFlow | undefined;
+  /** Who may refresh a stored token right now (the in-process lock unless configured). */
+  lock: RefreshLock;
   userinfoPath: string;
   revocationPath: string;
   /** The expected id_token issuer (configured, or discovered once). */
   issuer(): Promise<string>;
-  emit(event: TokenEvent): void;
+  events: TokenEventBus;
+  log: LogLine;
 }
 
 const ID_TOKEN_CLOCK_TOLERANCE_SECONDS = 120;
 
 /**
- * What the parts of the lifecycle (loading, refreshing, taking in new tokens) share for one token
- * key: its dependencies and the small operations they all use — time, events, logs, openid_profile,
- * id_token checks, revocation and the AuthorizationRequiredError with its authorize URL.
+ * What the parts of one token key's lifecycle (using, refreshing, taking in tokens) share: the
+ * token slot, the dependencies, and the small operations they all use — time, store deadlines,
+ * events, logs, openid_profile, id_token checks, revocation and AuthorizationRequiredError.
+ * It keeps no token state of its own: that is the slot's.
  */
 export class LifecycleContext {
   readonly storeKey: string;
+  readonly slot: TokenSlot;
+  /** The authorize URL handed out with AuthorizationRequiredError, while it may be reused. */
+  private offeredUrl: { url: string; reuseUntil: number } | undefined;
 
   constructor(readonly deps: LifecycleDeps) {
     this.storeKey = deps.store.tokenKeyFor(deps.tokenKey);
+    this.slot = new TokenSlot(this.storeKey, (transition) => this.log('debug', `slot: ${transition}`));
   }
 
   get tokenKey(): string {
     return this.deps.tokenKey;
-  }
-
-  get shared(): LifecycleShared {
-    return this.deps.shared;
   }
 
   get options(): LifecycleOptions {
@@ -68,18 +75,14 @@ export class LifecycleContext {
     return this.deps.options.clock();
   }
 
-  profile(accessToken: string, options: RequestOptions): Promise<ProfileResult> {
-    return fetchProfile(this.deps.transport, this.deps.userinfoPath, accessToken, options);
+  /** A store operation's deadline: `storeTimeoutMs`, and never past the call's own deadline. */
+  storeTimeout(scope: CallScope): number {
+    scope.throwIfAborted();
+    return Math.min(this.options.storeTimeoutMs, scope.remainingMs());
   }
 
-  /** openid_profile for a fresh token without an id_token; undefined when the scope lacks openid. */
-  async identify(token: StoredToken, options: RequestOptions): Promise<FrappeProfile | undefined> {
-    if (!hasOpenIdScope(token)) return undefined;
-    const result = await this.profile(token.access_token, options);
-    if (result.kind === 'rejected') throw result.error;
-    this.shared.validated.set(fingerprint(token.access_token), result.profile);
-    this.emit('validated', { ...token, user: result.profile.email });
-    return result.profile;
+  profile(accessToken: string, options: RequestOptions): Promise<ProfileResult> {
+    return fetchProfile(this.deps.transport, this.deps.userinfoPath, accessToken, options);
   }
 
   async verifyIdToken(idToken: string, nonce: string | undefined): Promise<IdTokenClaims> {
@@ -128,21 +131,14 @@ export class LifecycleContext {
     }
   }
 
-  /** Drops what the process remembers about a token that is gone or superseded. */
-  forget(token: StoredToken): void {
-    const print = fingerprint(token.access_token);
-    this.shared.validated.delete(print);
-    this.shared.lastProbe.delete(print);
-    this.shared.announced.delete(print);
-  }
-
+  /** "A person must sign in (again)": the error, with an authorize URL when one can be built. */
   async authorizationRequired(message: string, cause?: unknown): Promise<AuthorizationRequiredError> {
     const error = new AuthorizationRequiredError({
       message,
       cause,
       authorizationUrl: await this.authorizationUrlOrUndefined(),
     });
-    this.deps.emit({
+    this.deps.events.emit({
       type: 'authorization_required',
       tokenKey: this.tokenKey,
       error: { name: error.name, message: error.message },
@@ -156,39 +152,38 @@ export class LifecycleContext {
    */
   async authorizationUrlOrUndefined(): Promise<string | undefined> {
     if (!this.deps.flow) return undefined;
-    const cached = this.shared.pendingUrls.get(this.storeKey);
-    if (cached && this.localNow() < cached.reuseUntil) return cached.url;
+    const offered = this.offeredUrl;
+    if (offered && this.localNow() < offered.reuseUntil) return offered.url;
     try {
       const url = await this.deps.flow.buildUrl(this.tokenKey);
       const reuseMs = (this.options.pendingAuthorizationTtlSeconds * 1000) / 2;
-      this.shared.pendingUrls.set(this.storeKey, { url, reuseUntil: this.localNow() + reuseMs });
+      this.offeredUrl = { url, reuseUntil: this.localNow() + reuseMs };
       return url;
     } catch {
       return undefined;
     }
   }
 
-  event(type: TokenEventType, token: StoredToken): TokenEvent {
-    const event: TokenEvent = {
+  /** A sign-in completed: the URL offered before belongs to an authorization nobody will finish. */
+  forgetOfferedUrl(): void {
+    this.offeredUrl = undefined;
+  }
+
+  emit(type: TokenEventType, token: StoredToken, error?: unknown): void {
+    const event: Parameters<TokenEventBus['emit']>[0] = {
       type,
       tokenKey: this.tokenKey,
-      fingerprint: fingerprint(token.access_token),
+      fingerprint:
+        (this.slot.is(token) ? this.slot.fingerprint : undefined) ?? fingerprint(token.access_token),
       expiresAt: token.expires_at,
     };
     if (token.user !== undefined) event.user = token.user;
-    return event;
-  }
-
-  emit(type: TokenEventType, token: StoredToken): void {
-    this.deps.emit(this.event(type, token));
-  }
-
-  emitEvent(event: TokenEvent): void {
-    this.deps.emit(event);
+    if (error instanceof Error) event.error = { name: error.name, message: error.message };
+    this.deps.events.emit(event);
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
-    this.options.logger[level]?.(`[frappe-oauth-client] ${message} (token key ${this.tokenKey})`);
+    this.deps.log(level, `${message} (token key ${this.tokenKey})`);
   }
 }
 

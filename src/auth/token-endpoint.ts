@@ -93,14 +93,17 @@ export class TokenEndpoint {
 export type GrantFailure = 'retryable' | 'refused' | 'fatal';
 
 /**
- * Network errors and 5xx are worth retrying; `invalid_grant` and the 403/404 Frappe errors that
- * v15-era sites return for unknown or revoked refresh tokens (§2.3) are refusals of the grant; the
- * rest (invalid_client, a misconfigured site) retrying would not fix.
+ * Network errors, 5xx and 429 are worth retrying; `invalid_grant`, `invalid_client` and the
+ * 403/404 Frappe errors that v14/v15 sites return for unknown or revoked refresh tokens (§2.3) are
+ * refusals of the grant; the rest (a misconfigured site) retrying would not fix.
  */
 export function classifyGrantFailure(error: unknown): GrantFailure {
   if (error instanceof FrappeNetworkError || error instanceof FrappeServerError) return 'retryable';
   if (error instanceof FrappeError && error.status === 429) return 'retryable';
-  if (error instanceof FrappeOAuthError) return error.error === 'invalid_grant' ? 'refused' : 'fatal';
+  // invalid_client: the client secret was rotated at the site; no retry can fix that, and every
+  // attempt would only be refused again.
+  if (error instanceof FrappeOAuthError)
+    return error.error === 'invalid_grant' || error.error === 'invalid_client' ? 'refused' : 'fatal';
   if (error instanceof FrappeError && (error.status === 403 || error.status === 404)) return 'refused';
   return 'fatal';
 }

@@ -1,36 +1,35 @@
-import { AuthorizationRequiredError, FrappeInputError, fingerprint } from '../errors';
-import type { RequestOptions } from '../transport/http-transport';
-import type { LifecycleContext } from './lifecycle-context';
+import { AuthorizationRequiredError, FrappeInputError } from '../errors';
+import type { CallScope } from '../transport/call-scope';
+import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
+import type { FrappeProfile } from './profile-endpoint';
 import { isTokenResponse, type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
 
 /**
  * How tokens enter and leave the store on purpose: a fresh grant (callback or password), an
- * import of a token obtained elsewhere, and logout.
+ * import of a token obtained elsewhere, and logout. A grant whose store write fails rejects with
+ * TokenStoreError: nothing was lost that signing in again would not give back.
  */
 export class TokenIntake {
   constructor(private readonly context: LifecycleContext) {}
 
   /** Stores a token that just came from the token endpoint, after checking its id_token. */
-  async accept(
-    response: TokenResponse,
-    tokenKey: string,
-    nonce: string | undefined,
-    options: RequestOptions,
-  ): Promise<StoredToken> {
+  async accept(response: TokenResponse, nonce: string | undefined, scope: CallScope): Promise<StoredToken> {
     const context = this.context;
     const claims = response.id_token ? await context.verifyIdToken(response.id_token, nonce) : undefined;
     const token = storedTokenFrom(response, context.serverNow(), claims?.email);
-    if (claims) {
-      // A verified id_token names the user: the token needs no openid_profile round trip.
-      context.shared.validated.set(fingerprint(token.access_token), null);
-    } else {
-      const profile = await context.identify(token, options);
-      if (profile) token.user = profile.email;
+    // A verified id_token names the user: the token needs no openid_profile round trip.
+    let profile: FrappeProfile | null | undefined = claims ? null : undefined;
+    if (!claims && hasOpenIdScope(token)) {
+      const result = await context.profile(token.access_token, scope.requestOptions());
+      if (result.kind === 'rejected') throw result.error;
+      profile = result.profile;
+      token.user = result.profile.email;
     }
-    const { store } = context.deps;
-    await store.setToken(tokenKey, token);
-    context.shared.pendingUrls.delete(store.tokenKeyFor(tokenKey));
+    await context.deps.store.setToken(context.tokenKey, token, context.storeTimeout(scope));
+    context.slot.granted(token, profile);
+    context.forgetOfferedUrl();
     context.emit('stored', token);
+    if (profile) context.emit('validated', token);
     return token;
   }
 
@@ -38,7 +37,7 @@ export class TokenIntake {
    * Imports a bearer token obtained elsewhere. With `expires_at` it is trusted as stored by another
    * client; without, it is validated now and given a conservative expiry.
    */
-  async import(input: unknown, options: RequestOptions): Promise<StoredToken> {
+  async import(input: unknown, scope: CallScope): Promise<StoredToken> {
     const context = this.context;
     const parsed = typeof input === 'string' ? parseJsonInput(input) : input;
     if (!isTokenResponse(parsed)) {
@@ -48,17 +47,18 @@ export class TokenIntake {
     }
     const given = parsed as TokenResponse & Partial<StoredToken>;
     let token: StoredToken;
+    let profile: FrappeProfile | undefined;
     if (typeof given.expires_at === 'number' && Number.isFinite(given.expires_at)) {
       token = { ...(given as StoredToken) };
     } else {
       const now = context.serverNow();
       token = storedTokenFrom(given, now, typeof given.user === 'string' ? given.user : undefined);
-      const result = await context.profile(token.access_token, options);
+      const result = await context.profile(token.access_token, scope.requestOptions());
       if (result.kind === 'valid') {
         const lifetime = Math.min(token.expires_in ?? 3600, context.options.importedTokenLifetimeSeconds);
         token.expires_at = Math.floor(now) + lifetime;
         token.user ??= result.profile.email;
-        context.shared.validated.set(fingerprint(token.access_token), result.profile);
+        profile = result.profile;
       } else if (token.refresh_token) {
         // Dead already: keep it as expired so the first use refreshes it.
         token.expires_at = Math.floor(now);
@@ -70,26 +70,35 @@ export class TokenIntake {
         });
       }
     }
-    await context.deps.store.setToken(context.tokenKey, token);
+    await context.deps.store.setToken(context.tokenKey, token, context.storeTimeout(scope));
+    context.slot.granted(token, profile);
     context.emit('stored', token);
     return token;
   }
 
   /**
-   * Revokes the stored token at Frappe (the whole pair), then deletes it. If the revocation fails
-   * the token stays stored, so the caller can try again rather than leave a live pair behind.
+   * Revokes the token at Frappe (the whole pair) — the stored one, and a refreshed pair still
+   * waiting to be stored — then deletes it. If the revocation fails the token stays stored, so the
+   * caller can try again rather than leave a live pair behind.
    */
-  async logout(options: RequestOptions): Promise<void> {
+  async logout(scope: CallScope): Promise<void> {
     const context = this.context;
     const { store } = context.deps;
-    const token = await store.getToken(context.tokenKey).catch(() => undefined);
-    if (token) {
-      await context.revoke(token.access_token, options);
+    const pending = context.slot.pendingWrite?.token;
+    const stored = await store
+      .getToken(context.tokenKey, context.storeTimeout(scope))
+      .catch((error: unknown) => {
+        if (pending) return undefined;
+        throw error;
+      });
+    for (const token of [pending, stored]) {
+      if (!token || (token === stored && pending?.access_token === stored.access_token)) continue;
+      await context.revoke(token.access_token, scope.requestOptions());
       context.emit('revoked', token);
-      context.forget(token);
     }
-    await store.deleteToken(context.tokenKey);
-    context.emitEvent({ type: 'deleted', tokenKey: context.tokenKey });
+    context.slot.cleared();
+    await store.deleteToken(context.tokenKey, context.storeTimeout(scope));
+    context.deps.events.emit({ type: 'deleted', tokenKey: context.tokenKey });
   }
 }
 

@@ -8,6 +8,11 @@ export interface PendingAuthorization {
   redirectUri: string;
   tokenKey: string;
   createdAt: number;
+  /**
+   * SHA-256 (base64url) of the binding the authorization was started with, when there was one.
+   * Only the digest is stored: the binding is a secret like a session id.
+   */
+  bindingDigest?: string;
 }
 
 const PREFIX = 'frappe-oauth-client';
@@ -37,8 +42,13 @@ export class TokenStore {
     return `${PREFIX}:token:${this.siteKey}:${encodeURIComponent(tokenKey)}`;
   }
 
-  async getToken(tokenKey: string): Promise<StoredToken | undefined> {
-    const raw = await this.call('read the stored token', () => this.keyv.get(this.tokenKeyFor(tokenKey)));
+  /** `timeoutMs` bounds the store's answer (TokenStoreError with reason `timeout` past it). */
+  async getToken(tokenKey: string, timeoutMs?: number): Promise<StoredToken | undefined> {
+    const raw = await this.call(
+      'read the stored token',
+      () => this.keyv.get(this.tokenKeyFor(tokenKey)),
+      timeoutMs,
+    );
     if (raw === undefined || raw === null) return undefined;
     const token = readStoredToken(raw);
     if (!token) {
@@ -50,14 +60,18 @@ export class TokenStore {
     return token;
   }
 
-  async setToken(tokenKey: string, token: StoredToken): Promise<void> {
-    const ok = await this.call('store the token', () => this.keyv.set(this.tokenKeyFor(tokenKey), token));
+  async setToken(tokenKey: string, token: StoredToken, timeoutMs?: number): Promise<void> {
+    const ok = await this.call(
+      'store the token',
+      () => this.keyv.set(this.tokenKeyFor(tokenKey), token),
+      timeoutMs,
+    );
     if (ok === false)
       throw new TokenStoreError({ message: 'the store refused to save the token', reason: 'failed' });
   }
 
-  async deleteToken(tokenKey: string): Promise<void> {
-    await this.call('delete the stored token', () => this.keyv.delete(this.tokenKeyFor(tokenKey)));
+  async deleteToken(tokenKey: string, timeoutMs?: number): Promise<void> {
+    await this.call('delete the stored token', () => this.keyv.delete(this.tokenKeyFor(tokenKey)), timeoutMs);
   }
 
   async setPending(state: string, pending: PendingAuthorization, ttlMs: number): Promise<void> {
@@ -72,15 +86,28 @@ export class TokenStore {
     }
   }
 
-  /** Reads and deletes a pending authorization: a state is good for one callback only. */
-  async takePending(state: string): Promise<PendingAuthorization | undefined> {
-    const key = this.pendingKey(state);
-    const pending = await this.call('read the pending authorization', () => this.keyv.get(key));
+  /**
+   * Reads a pending authorization without using it up, so a callback can be checked (its binding)
+   * before it spends the state; `claimPending` then takes it.
+   */
+  async getPending(state: string): Promise<PendingAuthorization | undefined> {
+    const pending = await this.call('read the pending authorization', () =>
+      this.keyv.get(this.pendingKey(state)),
+    );
     if (pending === undefined || pending === null) return undefined;
-    const deleted = await this.call('delete the pending authorization', () => this.keyv.delete(key));
-    // Another process took it between our get and delete: it is theirs.
-    if (deleted === false) return undefined;
     return isPending(pending) ? pending : undefined;
+  }
+
+  /**
+   * Deletes a pending authorization; true when this call took it. A state is good for one
+   * callback only: when the store reports nothing deleted, another callback (perhaps in another
+   * process) took it first, and it is theirs.
+   */
+  async claimPending(state: string): Promise<boolean> {
+    const deleted = await this.call('delete the pending authorization', () =>
+      this.keyv.delete(this.pendingKey(state)),
+    );
+    return deleted !== false;
   }
 
   /** Arbitrary JSON values under this site's namespace (iteration checkpoints and the like). */
@@ -98,15 +125,37 @@ export class TokenStore {
     return `${PREFIX}:pending:${this.siteKey}:${state}`;
   }
 
-  private async call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, operation: () => Promise<T>, timeoutMs?: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await operation();
+      const answer = Promise.resolve(operation());
+      if (timeoutMs === undefined) return await answer;
+      // A store that never answers must not hang the call: give up after the deadline (the
+      // operation itself cannot be cancelled through Keyv, so its late answer is ignored).
+      answer.catch(() => undefined);
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new TokenStoreError({
+                message: `could not ${what}: the store did not answer within ${Math.round(timeoutMs)} ms`,
+                reason: 'timeout',
+              }),
+            ),
+          Math.max(0, timeoutMs),
+        );
+        timer.unref();
+      });
+      return await Promise.race([answer, late]);
     } catch (error) {
+      if (error instanceof TokenStoreError) throw error;
       throw new TokenStoreError({
         message: `could not ${what}: the store failed`,
         reason: 'failed',
         cause: error,
       });
+    } finally {
+      if (timer) clearTimeout(timer);
     }
   }
 }
@@ -118,6 +167,7 @@ function isPending(value: unknown): value is PendingAuthorization {
     typeof candidate.codeVerifier === 'string' &&
     typeof candidate.nonce === 'string' &&
     typeof candidate.redirectUri === 'string' &&
-    typeof candidate.tokenKey === 'string'
+    typeof candidate.tokenKey === 'string' &&
+    (candidate.bindingDigest === undefined || typeof candidate.bindingDigest === 'string')
   );
 }

@@ -1,8 +1,11 @@
 import { defineErrorName } from './brand';
 import { FrappeError, type FrappeErrorJson, type FrappeErrorOptions } from './frappe-error';
 
-/** `failed`: the store (Keyv or its backend) threw or refused; `unreadable`: it holds a value that is not a token. */
-export type TokenStoreFailureReason = 'failed' | 'unreadable';
+/**
+ * `failed`: the store (Keyv or its backend) threw or refused; `timeout`: it did not answer within
+ * `storeTimeoutMs` (or what was left of the call); `unreadable`: it holds a value that is not a token.
+ */
+export type TokenStoreFailureReason = 'failed' | 'timeout' | 'unreadable';
 
 export interface TokenStoreErrorOptions extends FrappeErrorOptions {
   reason?: TokenStoreFailureReason;
@@ -22,7 +25,7 @@ export class TokenStoreError extends FrappeError {
 
   constructor(options: TokenStoreErrorOptions = {}) {
     super({ ...options, message: options.message ?? 'The token store failed' });
-    this.reason = options.reason === 'unreadable' ? 'unreadable' : 'failed';
+    this.reason = options.reason === 'unreadable' || options.reason === 'timeout' ? options.reason : 'failed';
   }
 
   override toJSON(): FrappeErrorJson {

@@ -1,6 +1,7 @@
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
-import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import type { CallScope } from '../transport/call-scope';
+import type { HttpTransport } from '../transport/http-transport';
 
 /**
  * Sends a request with a valid access token and applies the 401/403 rules once, never in a loop:
@@ -8,24 +9,33 @@ import type { HttpTransport, RequestOptions } from '../transport/http-transport'
  * - 403: a permission error, unless the stored expiry passed or an openid_profile probe shows the
  *   token is dead (v13/early v14 answer dead tokens with 403); then refresh and retry once.
  * Whatever the last answer is goes back to the caller, which maps statuses to typed errors.
+ *
+ * A failure to get a token (the lifecycle's own errors, already retried where that made sense) is
+ * marked, so the REST retry around this does not run the token's lifecycle again.
  */
 export async function sendAuthorized(
   lifecycle: TokenLifecycle,
   transport: HttpTransport,
   config: AxiosRequestConfig,
-  options: RequestOptions = {},
+  scope: CallScope,
 ): Promise<AuthorizedResponse> {
-  const token = await lifecycle.getToken(options);
-  const response = await transport.send(withBearer(config, token.access_token), options);
+  const token = await tokenStep(() => lifecycle.getToken(scope));
+  const response = await transport.send(withBearer(config, token.access_token), scope.requestOptions());
   if (response.status === 401) {
-    const replacement = await lifecycle.replaceAfterUnauthorized(token, options);
-    const retried = await transport.send(withBearer(config, replacement.access_token), options);
+    const replacement = await tokenStep(() => lifecycle.replaceAfterUnauthorized(token, scope));
+    const retried = await transport.send(
+      withBearer(config, replacement.access_token),
+      scope.requestOptions(),
+    );
     return { response: retried, tokensUsed: [token.access_token, replacement.access_token] };
   }
   if (response.status === 403) {
-    const replacement = await lifecycle.replaceAfterForbidden(token, options);
+    const replacement = await tokenStep(() => lifecycle.replaceAfterForbidden(token, scope));
     if (replacement) {
-      const retried = await transport.send(withBearer(config, replacement.access_token), options);
+      const retried = await transport.send(
+        withBearer(config, replacement.access_token),
+        scope.requestOptions(),
+      );
       return { response: retried, tokensUsed: [token.access_token, replacement.access_token] };
     }
   }
@@ -36,6 +46,21 @@ export async function sendAuthorized(
 export interface AuthorizedResponse {
   response: AxiosResponse<string>;
   tokensUsed: string[];
+}
+
+/** A failure of the token lifecycle inside a request: final for this call, never retried by it. */
+export class TokenStepFailure extends Error {
+  constructor(readonly original: unknown) {
+    super('the token step failed');
+  }
+}
+
+async function tokenStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new TokenStepFailure(error);
+  }
 }
 
 function withBearer(config: AxiosRequestConfig, accessToken: string): AxiosRequestConfig {

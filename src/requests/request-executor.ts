@@ -2,9 +2,10 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
 import { errorFromResponse, FrappeNetworkError } from '../errors';
-import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import { CallScope } from '../transport/call-scope';
+import { type HttpTransport, pathOf, type RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
-import { sendAuthorized } from './authorized-request';
+import { sendAuthorized, TokenStepFailure } from './authorized-request';
 import { isIdempotentMethod, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy';
 
 export interface ExecuteOptions extends RequestOptions {
@@ -27,21 +28,25 @@ export class RequestExecutor {
     private readonly lifecycle: TokenLifecycle,
     private readonly transport: HttpTransport,
     private readonly policy: RetryPolicy,
-    private readonly random: () => number = Math.random,
+    private readonly random: () => number,
+    /** The default deadline of a call. */
+    private readonly timeoutMs: number,
   ) {}
 
   async execute(config: AxiosRequestConfig, options: ExecuteOptions = {}): Promise<AxiosResponse<string>> {
     const method = (config.method ?? 'GET').toUpperCase();
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
-    const requestOptions: RequestOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
+    const label = `${method} ${pathOf(config.url ?? '/')}`;
+    const scope = new CallScope(label, options, this.timeoutMs);
     let attempt = 0;
     try {
       return await pRetry(
         async () => {
           attempt += 1;
           try {
-            return await this.attempt(config, method, requestOptions);
+            return await this.attempt(config, method, scope);
           } catch (error) {
+            if (error instanceof TokenStepFailure) throw new AbortError(wrap(error.original));
             if (attempt > 1 && options.recoverRetriedFailure) {
               const recovered = await options.recoverRetriedFailure(error);
               if (recovered) return recovered;
@@ -56,25 +61,27 @@ export class RequestExecutor {
           minTimeout: 0,
           maxTimeout: 0,
           unref: true,
-          signal: options.signal,
+          signal: scope.signal,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
             if (retriesLeft > 0) {
-              await sleep(retryDelayMs(error, attemptNumber, this.policy, this.random), options.signal);
+              await sleep(retryDelayMs(error, attemptNumber, this.policy, this.random), scope.signal);
             }
           },
         },
       );
     } catch (error) {
-      throw unwrap(error, method, config.url ?? '/');
+      throw unwrap(error, scope);
+    } finally {
+      scope.dispose();
     }
   }
 
   private async attempt(
     config: AxiosRequestConfig,
     method: string,
-    options: RequestOptions,
+    scope: CallScope,
   ): Promise<AxiosResponse<string>> {
-    const { response, tokensUsed } = await sendAuthorized(this.lifecycle, this.transport, config, options);
+    const { response, tokensUsed } = await sendAuthorized(this.lifecycle, this.transport, config, scope);
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({
       status: response.status,
@@ -98,16 +105,11 @@ function wrap(error: unknown): Error {
   return new Carrier(error);
 }
 
-function unwrap(error: unknown, method: string, url: string): unknown {
+function unwrap(error: unknown, scope: CallScope): unknown {
   if (error instanceof Carrier) return error.original;
   if (error instanceof AbortError && error.originalError instanceof Carrier)
     return error.originalError.original;
-  // An abort during a backoff wait rejects with the signal's reason: report it as an abort.
-  if (error instanceof Error && error.name === 'AbortError' && !(error instanceof AbortError)) {
-    return new FrappeNetworkError({
-      message: `${method} ${url.split('?')[0]} was aborted`,
-      reason: 'aborted',
-    });
-  }
+  // An abort or deadline during a backoff wait: the scope's reason says which, as a FrappeError.
+  if (scope.signal.aborted && scope.signal.reason instanceof FrappeNetworkError) return scope.signal.reason;
   return error;
 }

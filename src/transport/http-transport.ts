@@ -52,6 +52,7 @@ export class HttpTransport {
     const path = pathOf(config.url ?? '/');
     this.checkSameSite(config);
     if (options.signal?.aborted) {
+      if (options.signal.reason instanceof FrappeNetworkError) throw options.signal.reason;
       throw new FrappeNetworkError({
         message: `${method} ${path} was aborted before it was sent`,
         reason: 'aborted',
@@ -66,6 +67,9 @@ export class HttpTransport {
       this.options.clockSkew.observe(headerOf(response, 'date'), sentAt, this.options.clock());
       return response;
     } catch (error) {
+      // A call scope aborts its signal with the FrappeNetworkError that says why (deadline or caller).
+      const reason: unknown = options.signal?.aborted ? options.signal.reason : undefined;
+      if (reason instanceof FrappeNetworkError) throw reason;
       throw networkError(error, method, path, options.timeoutMs ?? this.options.timeoutMs);
     }
   }

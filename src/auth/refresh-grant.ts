@@ -1,0 +1,87 @@
+import pRetry from 'p-retry';
+import type { CallScope } from '../transport/call-scope';
+import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
+import { type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
+import { classifyGrantFailure } from './token-endpoint';
+
+/**
+ * A refresh that cannot succeed with this pair: the answer belongs to another user, the stored
+ * token has no refresh token, or the store no longer holds it. The refresh flight turns it into
+ * AuthorizationRequiredError; it never leaves the flight.
+ */
+export class RefreshRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefreshRefusal';
+  }
+}
+
+/**
+ * The refresh_token grant, with transient failures (network, 5xx, 429) retried with backoff under
+ * the refresh's own deadline. Refusals and other failures end it at once.
+ */
+export function requestRefresh(
+  context: LifecycleContext,
+  refreshToken: string,
+  scope: CallScope,
+): Promise<TokenResponse> {
+  const { retries, minTimeoutMs, maxTimeoutMs } = context.options.refreshRetry;
+  const { tokenEndpoint } = context.deps;
+  return pRetry(() => tokenEndpoint.refresh(refreshToken, scope.requestOptions(context.options.timeoutMs)), {
+    retries,
+    minTimeout: minTimeoutMs,
+    maxTimeout: maxTimeoutMs,
+    randomize: true,
+    // Callers waiting for this refresh hold their own ref'd deadline timers; the backoff itself
+    // is the SDK's work and must not keep Node alive once nobody waits.
+    unref: true,
+    signal: scope.signal,
+    shouldRetry: ({ error }) => classifyGrantFailure(error) === 'retryable',
+  });
+}
+
+/** The refreshed pair, and whether its user is known for sure (id_token or openid_profile). */
+export interface CheckedRefresh {
+  fresh: StoredToken;
+  verified: boolean;
+}
+
+/**
+ * Builds the stored form of a refresh answer and makes sure it belongs to the same Frappe user.
+ * An id_token is verified; without one, openid_profile is asked. If openid_profile cannot answer
+ * (network, 5xx) the pair is kept unverified rather than lost: it is checked on first use.
+ */
+export async function checkRefreshed(
+  context: LifecycleContext,
+  previous: StoredToken,
+  response: TokenResponse,
+  scope: CallScope,
+): Promise<CheckedRefresh> {
+  const claims = response.id_token ? await context.verifyIdToken(response.id_token, undefined) : undefined;
+  const fresh = storedTokenFrom(response, context.serverNow(), previous.user);
+  // Frappe always rotates refresh tokens; should a site not, the old one stays valid.
+  fresh.refresh_token ??= previous.refresh_token;
+  let user = claims?.email;
+  let verified = claims !== undefined;
+  if (user === undefined && hasOpenIdScope(fresh)) {
+    try {
+      const result = await context.profile(
+        fresh.access_token,
+        scope.requestOptions(context.options.timeoutMs),
+      );
+      if (result.kind === 'valid') {
+        user = result.profile.email;
+        verified = true;
+      }
+    } catch (error) {
+      scope.throwIfAborted();
+      const name = error instanceof Error ? error.name : 'error';
+      context.log('warn', `could not identify the refreshed token (${name}); it is checked on first use`);
+    }
+  }
+  if (previous.user !== undefined && user !== undefined && user !== previous.user) {
+    throw new RefreshRefusal('the refresh returned a token for another Frappe user; it was not stored');
+  }
+  if (user !== undefined) fresh.user = user;
+  return { fresh, verified };
+}
