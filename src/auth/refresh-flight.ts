@@ -58,7 +58,15 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
 
     context.emit('refresh_started', from);
     const response = await requestRefresh(context, refreshToken, scope);
-    const { fresh, verified } = await checkRefreshed(context, from, response, scope);
+    const { fresh, verified } = await checkRefreshed(context, from, response, scope).catch(
+      (error: unknown) => {
+        // Only refusals come out of the check: the site issued a pair this process will not use
+        // (another user, or an id_token that fails its checks, as after a rotated client secret
+        // on v14/v15, which do not authenticate the client on a refresh). Revoke it.
+        revokeQuietly(context, response.access_token, 'the rejected refresh answer');
+        throw error;
+      },
+    );
     const written = await writeRotated(context, fresh, scope);
     context.slot.refreshSucceeded(from, fresh, written, verified);
     context.emit('refreshed', fresh);
@@ -153,12 +161,14 @@ function isFresh(context: LifecycleContext, token: StoredToken): boolean {
 
 function revokeSuperseded(context: LifecycleContext, previous: StoredToken, fresh: StoredToken): void {
   if (!context.options.revokeSupersededTokens || previous.access_token === fresh.access_token) return;
-  const superseded = previous.access_token;
-  const scope = new CallScope('revoking the superseded token', {}, context.options.timeoutMs, {
-    background: true,
-  });
+  revokeQuietly(context, previous.access_token, 'the superseded token');
+}
+
+/** Best-effort revocation in the background; a failure is logged (by fingerprint) and ignored. */
+function revokeQuietly(context: LifecycleContext, accessToken: string, what: string): void {
+  const scope = new CallScope(`revoking ${what}`, {}, context.options.timeoutMs, { background: true });
   context
-    .revoke(superseded, scope.requestOptions())
-    .catch(() => context.log('warn', `could not revoke the superseded token ${fingerprint(superseded)}`))
+    .revoke(accessToken, scope.requestOptions())
+    .catch(() => context.log('warn', `could not revoke ${what} ${fingerprint(accessToken)}`))
     .finally(() => scope.dispose());
 }

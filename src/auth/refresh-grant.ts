@@ -1,5 +1,7 @@
 import pRetry from 'p-retry';
+import { AuthorizationCallbackError } from '../errors';
 import type { CallScope } from '../transport/call-scope';
+import type { IdTokenClaims } from './id-token';
 import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
 import { type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
 import { classifyGrantFailure } from './token-endpoint';
@@ -47,6 +49,25 @@ export interface CheckedRefresh {
 }
 
 /**
+ * The id_token's claims once verified. An id_token that fails its checks is a refusal
+ * (AuthorizationCallbackError); an issuer that cannot be discovered right now only means the
+ * claims are unknown, and openid_profile is asked instead.
+ */
+async function verifiedClaims(
+  context: LifecycleContext,
+  idToken: string,
+): Promise<IdTokenClaims | undefined> {
+  try {
+    return await context.verifyIdToken(idToken, undefined);
+  } catch (error) {
+    if (error instanceof AuthorizationCallbackError) throw error;
+    const name = error instanceof Error ? error.name : 'error';
+    context.log('warn', `could not verify the refreshed id_token now (${name}); asking openid_profile`);
+    return undefined;
+  }
+}
+
+/**
  * Builds the stored form of a refresh answer and makes sure it belongs to the same Frappe user.
  * An id_token is verified; without one, openid_profile is asked. If openid_profile cannot answer
  * (network, 5xx) the pair is kept unverified rather than lost: it is checked on first use.
@@ -57,7 +78,7 @@ export async function checkRefreshed(
   response: TokenResponse,
   scope: CallScope,
 ): Promise<CheckedRefresh> {
-  const claims = response.id_token ? await context.verifyIdToken(response.id_token, undefined) : undefined;
+  const claims = response.id_token ? await verifiedClaims(context, response.id_token) : undefined;
   const fresh = storedTokenFrom(response, context.serverNow(), previous.user);
   // Frappe always rotates refresh tokens; should a site not, the old one stays valid.
   fresh.refresh_token ??= previous.refresh_token;
@@ -74,7 +95,7 @@ export async function checkRefreshed(
         verified = true;
       }
     } catch (error) {
-      scope.throwIfAborted();
+      // Even past the refresh's deadline the pair is kept: on develop the previous one is revoked.
       const name = error instanceof Error ? error.name : 'error';
       context.log('warn', `could not identify the refreshed token (${name}); it is checked on first use`);
     }
