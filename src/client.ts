@@ -1,4 +1,3 @@
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { AuthorizationBindingOptions, AuthorizationFlow } from './auth/authorization-flow';
 import { type LoopbackOptions, receiveCallback } from './auth/loopback-receiver';
 import type { FrappeProfile } from './auth/profile-endpoint';
@@ -24,6 +23,7 @@ import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './document
 import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-documents';
 import { FrappeConfigurationError, FrappeInputError } from './errors';
 import { type FrappeOAuthClientOptions, resolveOptions } from './options';
+import { checkRequestConfig, type FrappeRequestConfig, type FrappeResponse } from './requests/request-config';
 import { RequestExecutor } from './requests/request-executor';
 import type { CallScope } from './transport/call-scope';
 import type { RequestOptions } from './transport/http-transport';
@@ -369,15 +369,19 @@ export class FrappeOAuthClient {
 
   /**
    * The escape hatch: any request to the site with auth, the retry policy and typed errors.
-   * Resolves the axios response with its JSON body parsed; non-2xx statuses reject with a
-   * FrappeError subclass. Pass `idempotent: true` to let a POST be retried.
+   * Resolves `{ data, status, statusText, headers }` with a JSON body parsed; non-2xx statuses
+   * reject with a FrappeError subclass. Pass `idempotent: true` to let a POST be retried. Only the
+   * keys of FrappeRequestConfig are taken (no proxy, agent, adapter or redirect settings).
    */
-  async request<T = unknown>(
-    config: AxiosRequestConfig & RequestOptions & { idempotent?: boolean },
-  ): Promise<AxiosResponse<T>> {
-    const { signal, timeoutMs, idempotent, ...axiosConfig } = config;
-    const response = await this.documents.executor.execute(axiosConfig, { signal, timeoutMs, idempotent });
-    return { ...response, data: parseBody(response.data) as T };
+  async request<T = unknown>(config: FrappeRequestConfig): Promise<FrappeResponse<T>> {
+    const { request, signal, timeoutMs, idempotent } = checkRequestConfig(config);
+    const response = await this.documents.executor.execute(request, { signal, timeoutMs, idempotent });
+    return {
+      data: parseBody(response.data) as T,
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    };
   }
 
   /**

@@ -63,5 +63,6 @@ export {
   type TokenStoreFailureReason,
 } from './errors';
 export type { FrappeLogger, FrappeOAuthClientOptions } from './options';
+export type { FrappeRequestConfig, FrappeResponse } from './requests/request-config';
 export type { RetryPolicy } from './requests/retry-policy';
 export type { RequestOptions } from './transport/http-transport';

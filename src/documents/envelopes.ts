@@ -1,8 +1,8 @@
-import type { AxiosResponse } from 'axios';
 import { FrappeError, FrappeInputError } from '../errors';
+import type { TransportResponse } from '../transport/transport';
 
 /** Parses a response body; a 2xx that is not JSON is reported, not returned as a string. */
-export function jsonBody(response: AxiosResponse<string>, what: string): Record<string, unknown> {
+export function jsonBody(response: TransportResponse, what: string): Record<string, unknown> {
   if (response.data === '' || response.data === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(response.data);
@@ -18,12 +18,12 @@ export function jsonBody(response: AxiosResponse<string>, what: string): Record<
 }
 
 /** `/api/resource` answers `{"data": …}`. */
-export function dataOf<T>(response: AxiosResponse<string>, what: string): T {
+export function dataOf<T>(response: TransportResponse, what: string): T {
   return jsonBody(response, what).data as T;
 }
 
 /** `/api/method` answers `{"message": …}` (absent when the method returned None). */
-export function messageOf<T>(response: AxiosResponse<string>, what: string): T {
+export function messageOf<T>(response: TransportResponse, what: string): T {
   return jsonBody(response, what).message as T;
 }
 

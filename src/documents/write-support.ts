@@ -1,6 +1,6 @@
-import type { AxiosResponse } from 'axios';
 import { FrappeInputError, FrappeNetworkError, FrappeNotFoundError, FrappeServerError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
+import type { TransportResponse } from '../transport/transport';
 import type { DocumentsContext } from './documents-context';
 import { getDoc } from './read-documents';
 
@@ -43,6 +43,6 @@ export function hasChanges(current: Doc, changes: Doc): boolean {
 }
 
 /** A 200 answer made up from a recovered state, in Frappe's envelope. */
-export function syntheticResponse(body: unknown): AxiosResponse<string> {
-  return { status: 200, statusText: 'OK', headers: {}, config: {} as never, data: JSON.stringify(body) };
+export function syntheticResponse(body: unknown): TransportResponse {
+  return { status: 200, statusText: 'OK', headers: {}, data: JSON.stringify(body) };
 }

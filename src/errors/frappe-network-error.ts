@@ -2,10 +2,11 @@ import { defineErrorName } from './brand';
 import { FrappeError, type FrappeErrorJson, type FrappeErrorOptions } from './frappe-error';
 
 /**
- * Why no response arrived: the request timed out, the connection failed (refused, reset, DNS, TLS),
- * the caller aborted it, or something else.
+ * Why no (usable) response arrived: the call's deadline passed, the connection failed (refused,
+ * reset, DNS, TLS), the caller aborted it, the response exceeded `maxResponseBytes` (`too_large`:
+ * the connection is closed and the request is not retried), or something else.
  */
-export type NetworkFailureReason = 'timeout' | 'connection' | 'aborted' | 'unknown';
+export type NetworkFailureReason = 'timeout' | 'connection' | 'aborted' | 'too_large' | 'unknown';
 
 export interface FrappeNetworkErrorOptions extends FrappeErrorOptions {
   reason?: NetworkFailureReason;

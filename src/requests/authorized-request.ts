@@ -1,7 +1,7 @@
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
 import type { CallScope } from '../transport/call-scope';
 import type { HttpTransport } from '../transport/http-transport';
+import type { TransportRequest, TransportResponse } from '../transport/transport';
 
 /**
  * Sends a request with a valid access token and applies the 401/403 rules once, never in a loop:
@@ -16,7 +16,7 @@ import type { HttpTransport } from '../transport/http-transport';
 export async function sendAuthorized(
   lifecycle: TokenLifecycle,
   transport: HttpTransport,
-  config: AxiosRequestConfig,
+  config: TransportRequest,
   scope: CallScope,
 ): Promise<AuthorizedResponse> {
   const token = await tokenStep(() => lifecycle.getToken(scope));
@@ -44,7 +44,7 @@ export async function sendAuthorized(
 
 /** The last answer, and the access tokens sent (to be scrubbed from any error built from it). */
 export interface AuthorizedResponse {
-  response: AxiosResponse<string>;
+  response: TransportResponse;
   tokensUsed: string[];
 }
 
@@ -63,7 +63,7 @@ async function tokenStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-function withBearer(config: AxiosRequestConfig, accessToken: string): AxiosRequestConfig {
+function withBearer(config: TransportRequest, accessToken: string): TransportRequest {
   return {
     ...config,
     headers: { ...(config.headers as Record<string, string>), Authorization: `Bearer ${accessToken}` },

@@ -1,10 +1,10 @@
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
 import { errorFromResponse, FrappeNetworkError } from '../errors';
 import { CallScope } from '../transport/call-scope';
 import { type HttpTransport, pathOf, type RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
+import type { TransportRequest, TransportResponse } from '../transport/transport';
 import { sendAuthorized, TokenStepFailure } from './authorized-request';
 import { isIdempotentMethod, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy';
 
@@ -15,7 +15,7 @@ export interface ExecuteOptions extends RequestOptions {
    * Called when a retried attempt fails: the caller may recognise its own landed write (a DELETE
    * that finds the document gone) and resolve with a value instead of the error.
    */
-  recoverRetriedFailure?: (error: unknown) => Promise<AxiosResponse<string> | undefined>;
+  recoverRetriedFailure?: (error: unknown) => Promise<TransportResponse | undefined>;
 }
 
 /**
@@ -33,7 +33,7 @@ export class RequestExecutor {
     private readonly timeoutMs: number,
   ) {}
 
-  async execute(config: AxiosRequestConfig, options: ExecuteOptions = {}): Promise<AxiosResponse<string>> {
+  async execute(config: TransportRequest, options: ExecuteOptions = {}): Promise<TransportResponse> {
     const method = (config.method ?? 'GET').toUpperCase();
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const label = `${method} ${pathOf(config.url ?? '/')}`;
@@ -77,10 +77,10 @@ export class RequestExecutor {
   }
 
   private async attempt(
-    config: AxiosRequestConfig,
+    config: TransportRequest,
     method: string,
     scope: CallScope,
-  ): Promise<AxiosResponse<string>> {
+  ): Promise<TransportResponse> {
     const { response, tokensUsed } = await sendAuthorized(this.lifecycle, this.transport, config, scope);
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({

@@ -1,8 +1,19 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { classifyNetworkFailure, FrappeInputError, FrappeNetworkError } from '../errors';
+import { FrappeInputError, FrappeNetworkError } from '../errors';
+import { AxiosEngine } from './axios-engine';
 import type { ClockSkew } from './clock-skew';
+import { proxyRoutes } from './proxy';
+import {
+  headerOf,
+  type RequestOptions,
+  type TransportEngine,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport';
+
+export type { RequestOptions } from './transport';
+
+/** The largest answer a REST call takes by default (decompressed). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface TransportOptions {
   baseUrl: string;
@@ -11,102 +22,116 @@ export interface TransportOptions {
   clockSkew: ClockSkew;
   /** The local clock, the same one the skew estimate is relative to. */
   clock: () => number;
-}
-
-/** Per-request knobs every public method accepts. */
-export interface RequestOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
+  /** The engine; default axios. */
+  engine?: TransportEngine;
+  maxResponseBytes?: number;
 }
 
 /**
- * The one axios instance (with keep-alive agents) that every call to the site goes through:
- * OAuth endpoints and REST alike. It never throws on an HTTP status — callers classify statuses —
- * and turns a missing response into `FrappeNetworkError`, so raw axios errors (which carry request
- * headers, and with them tokens) never leave this file.
+ * Everything the SDK sends to the site goes through here — OAuth endpoints and REST alike — and
+ * on to the engine (axios or undici): the URL is resolved on the site and may not leave it, the
+ * query is encoded one way for both engines, the server's clock is read from `Date`, and every
+ * answer is bounded in size. It never throws on an HTTP status; callers classify statuses.
  */
 export class HttpTransport {
-  readonly axios: AxiosInstance;
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  private readonly engine: TransportEngine;
+  private readonly origin: string;
+  /** The site's base with one trailing slash, so relative paths keep its path prefix. */
+  private readonly base: string;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: TransportOptions) {
-    this.axios = axios.create({
-      baseURL: options.baseUrl,
-      timeout: options.timeoutMs,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      // Keep the body as text: Frappe's error pages may be HTML, and bodies may be truncated.
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      headers: { 'User-Agent': options.userAgent, Accept: 'application/json' },
-    });
+    this.engine = options.engine ?? new AxiosEngine(options.userAgent, proxyRoutes());
+    this.base = `${options.baseUrl.replace(/\/+$/, '')}/`;
+    this.origin = new URL(this.base).origin;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** Sends a request and resolves with whatever status came back. */
-  async send(config: AxiosRequestConfig, options: RequestOptions = {}): Promise<AxiosResponse<string>> {
-    const sentAt = this.options.clock();
-    const method = (config.method ?? 'GET').toUpperCase();
-    const path = pathOf(config.url ?? '/');
-    this.checkSameSite(config);
+  async send(request: TransportRequest, options: RequestOptions = {}): Promise<TransportResponse> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const url = this.resolve(request);
     if (options.signal?.aborted) {
       if (options.signal.reason instanceof FrappeNetworkError) throw options.signal.reason;
       throw new FrappeNetworkError({
-        message: `${method} ${path} was aborted before it was sent`,
+        message: `${method} ${url.pathname} was aborted before it was sent`,
         reason: 'aborted',
       });
     }
+    const sentAt = this.options.clock();
     try {
-      const response = await this.axios.request<string>({
-        ...config,
-        signal: options.signal ?? config.signal,
-        timeout: options.timeoutMs ?? config.timeout ?? this.options.timeoutMs,
-      });
+      const response = await this.engine.send(
+        url,
+        { ...request, method },
+        {
+          signal: options.signal,
+          timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+          maxResponseBytes: request.maxResponseBytes ?? this.maxResponseBytes,
+        },
+      );
       this.options.clockSkew.observe(headerOf(response, 'date'), sentAt, this.options.clock());
       return response;
     } catch (error) {
       // A call scope aborts its signal with the FrappeNetworkError that says why (deadline or caller).
       const reason: unknown = options.signal?.aborted ? options.signal.reason : undefined;
       if (reason instanceof FrappeNetworkError) throw reason;
-      throw networkError(error, method, path, options.timeoutMs ?? this.options.timeoutMs);
+      throw error;
     }
+  }
+
+  /** Releases the engine's pooled connections; nothing of the transport keeps Node alive afterwards. */
+  close(): void {
+    this.engine.close();
   }
 
   /**
-   * Every request carries the site's bearer token, so it may only go to the site: an absolute URL
-   * or a `baseURL` for another origin is refused before anything is sent.
+   * The request's URL on the site. Every request carries the site's bearer token, so an absolute
+   * URL for another origin is refused before anything is sent.
    */
-  private checkSameSite(config: AxiosRequestConfig): void {
-    const origin = new URL(this.options.baseUrl).origin;
-    for (const candidate of [config.baseURL, config.url]) {
-      if (candidate === undefined || !/^[a-z][a-z0-9+.-]*:|^\/\//i.test(candidate)) continue;
-      let target: string;
-      try {
-        target = new URL(candidate, this.options.baseUrl).origin;
-      } catch {
-        throw new FrappeInputError({ message: 'the request URL is not valid' });
-      }
-      if (target !== origin) {
-        throw new FrappeInputError({
-          message: `refusing to send the site's token to ${target}: requests must stay on ${origin}`,
-        });
-      }
+  private resolve(request: TransportRequest): URL {
+    const target = request.url;
+    let url: URL;
+    try {
+      url = /^[a-z][a-z0-9+.-]*:|^\/\//i.test(target)
+        ? new URL(target, this.base)
+        : new URL(this.base + target.replace(/^\/+/, ''));
+    } catch {
+      throw new FrappeInputError({ message: 'the request URL is not valid' });
     }
-  }
-
-  /** Releases the keep-alive sockets; nothing of the transport keeps Node alive afterwards. */
-  close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    if (url.origin !== this.origin) {
+      throw new FrappeInputError({
+        message: `refusing to send the site's token to ${url.origin}: requests must stay on ${this.origin}`,
+      });
+    }
+    if (request.params) {
+      const query = encodeQuery(request.params);
+      if (query) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
+    }
+    return url;
   }
 }
 
-export function headerOf(response: AxiosResponse, name: string): string | undefined {
-  const value = (response.headers as Record<string, unknown>)[name];
-  if (Array.isArray(value)) return value[0] as string | undefined;
-  return typeof value === 'string' ? value : undefined;
+/**
+ * `key=value&…` as axios has always encoded it for this SDK (so both engines send the same bytes):
+ * encodeURIComponent, then `: $ , [ ]` kept and spaces as `+`.
+ */
+export function encodeQuery(params: Readonly<Record<string, string>>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    parts.push(`${encodeComponent(key)}=${encodeComponent(String(value))}`);
+  }
+  return parts.join('&');
+}
+
+function encodeComponent(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/%3A/gi, ':')
+    .replace(/%24/g, '$')
+    .replace(/%2C/gi, ',')
+    .replace(/%20/g, '+')
+    .replace(/%5B/gi, '[')
+    .replace(/%5D/gi, ']');
 }
 
 /** The path part of a URL or path, without query or fragment (queries may carry codes). */
@@ -116,24 +141,4 @@ export function pathOf(url: string): string {
   } catch {
     return url.split(/[?#]/)[0] ?? url;
   }
-}
-
-function networkError(error: unknown, method: string, path: string, timeoutMs: number): FrappeNetworkError {
-  // Only the reason and code travel on: the axios error holds the request config, headers included.
-  const { reason, code } = classifyNetworkFailure(error);
-  if (reason === 'timeout') {
-    return new FrappeNetworkError({
-      message: `${method} ${path} timed out after ${timeoutMs} ms`,
-      reason,
-      code,
-    });
-  }
-  if (reason === 'aborted') {
-    return new FrappeNetworkError({ message: `${method} ${path} was aborted`, reason, code });
-  }
-  return new FrappeNetworkError({
-    message: `${method} ${path} failed without a complete response (${code ?? 'unknown error'})`,
-    reason,
-    code,
-  });
 }

@@ -1,0 +1,53 @@
+/** Per-request knobs every public method accepts. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** A request as the SDK builds it, free of any HTTP library's types. */
+export interface TransportRequest {
+  /** Default GET. */
+  method?: string;
+  /** A path on the site (`/api/resource/Customer`), or an absolute URL on the site's origin. */
+  url: string;
+  /** Query parameters; values are sent as given (strings). */
+  params?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>>;
+  /** A string (sent as is), FormData (multipart), or a JSON value (sent as JSON). */
+  data?: unknown;
+  /** The largest (decompressed) body accepted; past it the request fails with `too_large`. */
+  maxResponseBytes?: number;
+}
+
+/** What came back: any status (callers classify statuses), the body as text. */
+export interface TransportResponse {
+  status: number;
+  statusText: string;
+  /** Header names in lower case; a repeated header is joined with `, ` (`set-cookie` kept apart). */
+  headers: Record<string, string | string[]>;
+  /** The body decoded as UTF-8 (invalid sequences become U+FFFD). */
+  data: string;
+}
+
+/**
+ * The raw HTTP engine under the SDK (axios or undici): sends one request to a URL it is given,
+ * follows no redirect, never throws on a status, and turns a missing response into
+ * FrappeNetworkError — so an HTTP library's own errors, which carry request headers and with them
+ * tokens, never leave it. It knows nothing of tokens or of Frappe.
+ */
+export interface TransportEngine {
+  send(
+    url: URL,
+    request: TransportRequest & { method: string },
+    options: { signal?: AbortSignal; timeoutMs: number; maxResponseBytes: number },
+  ): Promise<TransportResponse>;
+  /** Releases pooled connections; nothing of the engine keeps Node alive afterwards. */
+  close(): void;
+}
+
+/** The name of a header's first value, if any. */
+export function headerOf(response: TransportResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  if (Array.isArray(value)) return value[0];
+  return value;
+}
