@@ -39,6 +39,7 @@ export function createContext(options: ResolvedOptions): SharedContext {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     userAgent: options.userAgent,
+    maxResponseBytes: options.maxResponseBytes,
     clockSkew,
   });
   const store = new TokenStore(

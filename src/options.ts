@@ -46,6 +46,12 @@ export interface FrappeOAuthClientOptions {
    * TokenStoreError with reason `timeout`.
    */
   storeTimeoutMs?: number;
+  /**
+   * The largest answer a REST call accepts, counted on decompressed bytes; default 32 MiB. Past it
+   * the call fails with FrappeNetworkError reason `too_large`, the connection is closed and nothing
+   * is retried. OAuth endpoints always take at most 1 MiB.
+   */
+  maxResponseBytes?: number;
   /** Silent by default. */
   logger?: FrappeLogger;
   userAgent?: string;
@@ -80,6 +86,7 @@ export interface FrappeOAuthClientOptions {
 
 /** Options after defaults and validation. */
 export interface ResolvedOptions extends LifecycleOptions {
+  maxResponseBytes: number;
   baseUrl: string;
   origin: string;
   clientId: string;
@@ -170,6 +177,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     discoverIssuer: options.issuer === undefined && options.discovery === true,
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
     storeTimeoutMs: positive(options.storeTimeoutMs, 5000, 'storeTimeoutMs'),
+    maxResponseBytes: positive(options.maxResponseBytes, 32 * 1024 * 1024, 'maxResponseBytes'),
     logger: options.logger ?? {},
     userAgent: options.userAgent ?? 'frappe-oauth-client',
     allowInsecureHttp:

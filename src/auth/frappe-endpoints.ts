@@ -30,3 +30,9 @@ export function endpointsFor(baseUrl: string, issuer: string): FrappeEndpoints {
     introspection_endpoint: baseUrl + FRAPPE_OAUTH_PATHS.introspection,
   };
 }
+
+/**
+ * The largest answer taken from an OAuth endpoint (token, openid_profile, revoke, discovery):
+ * a token answer is a few KB, so anything past 1 MiB (decompressed) is a broken or hostile server.
+ */
+export const OAUTH_MAX_RESPONSE_BYTES = 1024 * 1024;

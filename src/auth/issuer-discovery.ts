@@ -1,6 +1,6 @@
 import { FrappeConfigurationError } from '../errors';
 import type { HttpTransport, RequestOptions } from '../transport/http-transport';
-import { FRAPPE_OAUTH_PATHS } from './frappe-endpoints';
+import { FRAPPE_OAUTH_PATHS, OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 
 /**
  * Reads the expected id_token issuer from the site's discovery document. Frappe's `issuer` is the
@@ -16,7 +16,10 @@ export async function discoverIssuer(
 ): Promise<string> {
   let path: string = FRAPPE_OAUTH_PATHS.discovery;
   for (let hop = 0; hop < 2; hop++) {
-    const response = await transport.send({ method: 'GET', url: path }, options);
+    const response = await transport.send(
+      { method: 'GET', url: path, maxResponseBytes: OAUTH_MAX_RESPONSE_BYTES },
+      options,
+    );
     if (response.status >= 300 && response.status < 400) {
       const location = (response.headers as Record<string, unknown>).location;
       const target = typeof location === 'string' ? new URL(location, baseUrl) : undefined;

@@ -8,6 +8,7 @@ import type { CallScope } from '../transport/call-scope';
 import type { ClockSkew } from '../transport/clock-skew';
 import type { HttpTransport, RequestOptions } from '../transport/http-transport';
 import type { AuthorizationFlow } from './authorization-flow';
+import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 import { type IdTokenClaims, verifyIdToken } from './id-token';
 import type { LifecycleOptions } from './lifecycle-options';
 import { fetchProfile, type ProfileResult } from './profile-endpoint';
@@ -116,6 +117,7 @@ export class LifecycleContext {
         url: this.deps.revocationPath,
         data: body.toString(),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        maxResponseBytes: OAUTH_MAX_RESPONSE_BYTES,
       },
       options,
     );

@@ -1,5 +1,6 @@
 import { errorFromResponse, type FrappeError } from '../errors';
 import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 
 /** The claims Frappe's openid_profile returns (reference §2.6). */
 export interface FrappeProfile {
@@ -32,7 +33,12 @@ export async function fetchProfile(
   options?: RequestOptions,
 ): Promise<ProfileResult> {
   const response = await transport.send(
-    { method: 'GET', url: path, headers: { Authorization: `Bearer ${accessToken}` } },
+    {
+      method: 'GET',
+      url: path,
+      headers: { Authorization: `Bearer ${accessToken}` },
+      maxResponseBytes: OAUTH_MAX_RESPONSE_BYTES,
+    },
     options,
   );
   if (response.status === 200) {

@@ -124,7 +124,7 @@ async function storedElsewhere(
   for (const delayMs of REFUSAL_REREAD_DELAYS_MS) {
     if (scope.signal.aborted) return undefined;
     try {
-      await sleep(delayMs, scope.signal);
+      await sleep(delayMs, scope.signal, { unref: true });
       const stored = await context.deps.store.getToken(context.tokenKey, context.storeTimeout(scope));
       if (stored && stored.access_token !== from.access_token && context.serverNow() < stored.expires_at) {
         return stored;

@@ -72,7 +72,7 @@ export async function writeRotated(
 ): Promise<boolean> {
   for (const delayMs of ROTATED_WRITE_DELAYS_MS) {
     try {
-      await sleep(delayMs, scope.signal);
+      await sleep(delayMs, scope.signal, { unref: true });
       await context.deps.store.setToken(context.tokenKey, fresh, context.storeTimeout(scope));
       return true;
     } catch (error) {

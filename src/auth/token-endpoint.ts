@@ -6,6 +6,7 @@ import {
   FrappeServerError,
 } from '../errors';
 import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 import { isTokenResponse, type TokenResponse } from './stored-token';
 
 export interface ClientCredentials {
@@ -63,6 +64,7 @@ export class TokenEndpoint {
         url: this.tokenPath,
         data: body.toString(),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        maxResponseBytes: OAUTH_MAX_RESPONSE_BYTES,
       },
       options,
     );

@@ -29,25 +29,28 @@ export async function insertDoc<T>(
   const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}`;
   const name = typeof body.name === 'string' && body.name !== '' ? body.name : undefined;
   const attempts = name ? 1 + context.retry.retries : 1;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (attempt > 1 && name) {
-      await sleep(retryDelayMs(lastError, attempt - 1, context.retry, context.random), options.signal);
-      const existing = await findDoc<Doc>(context, doctype, name, options);
-      if (existing) return landedOrDuplicate<T>(existing, body, doctype, name);
+  return context.executor.inScope('insertDoc', options, async (scope) => {
+    const inCall = { ...options, scope };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1 && name) {
+        await sleep(retryDelayMs(lastError, attempt - 1, context.retry, context.random), scope.signal);
+        const existing = await findDoc<Doc>(context, doctype, name, inCall);
+        if (existing) return landedOrDuplicate<T>(existing, body, doctype, name);
+      }
+      try {
+        const response = await context.executor.execute(
+          { method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json' } },
+          inCall,
+        );
+        return dataOf<T>(response, 'insertDoc');
+      } catch (error) {
+        if (!name || !isAmbiguous(error)) throw error;
+        lastError = error;
+      }
     }
-    try {
-      const response = await context.executor.execute(
-        { method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json' } },
-        options,
-      );
-      return dataOf<T>(response, 'insertDoc');
-    } catch (error) {
-      if (!name || !isAmbiguous(error)) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
+    throw lastError;
+  });
 }
 
 /** A document found under our name is ours when it holds the scalar values we sent. */

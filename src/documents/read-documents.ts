@@ -1,4 +1,5 @@
 import { FrappeError, FrappeInputError } from '../errors';
+import type { ExecuteOptions } from '../requests/request-executor';
 import type { RequestOptions } from '../transport/http-transport';
 import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
 import { dataOf, messageOf, pathSegment } from './envelopes';
@@ -10,7 +11,7 @@ export async function getDoc<T>(
   context: DocumentsContext,
   doctype: string,
   name: string,
-  options: RequestOptions = {},
+  options: ExecuteOptions = {},
 ): Promise<T> {
   const response = await context.executor.execute(
     { method: 'GET', url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}` },

@@ -30,21 +30,24 @@ export async function updateDoc<T>(
       throw new FrappeInputError({ message: 'modified must be a string' });
     body.modified = options.modified;
   }
-  const response = await context.executor.execute(
-    {
-      method: 'PUT',
-      url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`,
-      data: body,
-      headers: { 'Content-Type': 'application/json' },
-    },
-    {
-      ...options,
-      recoverRetriedFailure: async (error) => {
-        if (!(error instanceof FrappeConflictError)) return undefined;
-        const current = await findDoc<Doc>(context, doctype, name, options);
-        return current && hasChanges(current, changes) ? syntheticResponse({ data: current }) : undefined;
+  const response = await context.executor.inScope('updateDoc', options, (scope) =>
+    context.executor.execute(
+      {
+        method: 'PUT',
+        url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`,
+        data: body,
+        headers: { 'Content-Type': 'application/json' },
       },
-    },
+      {
+        ...options,
+        scope,
+        recoverRetriedFailure: async (error) => {
+          if (!(error instanceof FrappeConflictError)) return undefined;
+          const current = await findDoc<Doc>(context, doctype, name, { ...options, scope });
+          return current && hasChanges(current, changes) ? syntheticResponse({ data: current }) : undefined;
+        },
+      },
+    ),
   );
   return dataOf<T>(response, 'updateDoc');
 }

@@ -1,5 +1,5 @@
 import { FrappeInputError, FrappeNetworkError, FrappeNotFoundError, FrappeServerError } from '../errors';
-import type { RequestOptions } from '../transport/http-transport';
+import type { ExecuteOptions } from '../requests/request-executor';
 import type { TransportResponse } from '../transport/transport';
 import type { DocumentsContext } from './documents-context';
 import { getDoc } from './read-documents';
@@ -25,7 +25,7 @@ export async function findDoc<T>(
   context: DocumentsContext,
   doctype: string,
   name: string,
-  options: RequestOptions,
+  options: ExecuteOptions,
 ): Promise<T | undefined> {
   try {
     return await getDoc<T>(context, doctype, name, options);

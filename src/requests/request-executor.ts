@@ -16,6 +16,11 @@ export interface ExecuteOptions extends RequestOptions {
    * that finds the document gone) and resolve with a value instead of the error.
    */
   recoverRetriedFailure?: (error: unknown) => Promise<TransportResponse | undefined>;
+  /**
+   * The scope of the public call this request belongs to, when that call sends several requests
+   * (a write that checks whether it landed): the call's deadline then bounds all of them.
+   */
+  scope?: CallScope;
 }
 
 /**
@@ -36,44 +41,86 @@ export class RequestExecutor {
   async execute(config: TransportRequest, options: ExecuteOptions = {}): Promise<TransportResponse> {
     const method = (config.method ?? 'GET').toUpperCase();
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
-    const label = `${method} ${pathOf(config.url ?? '/')}`;
-    const scope = new CallScope(label, options, this.timeoutMs);
-    let attempt = 0;
+    const scope =
+      options.scope ?? new CallScope(`${method} ${pathOf(config.url ?? '/')}`, options, this.timeoutMs);
     try {
+      // Most calls need one attempt: it runs outside the retry machinery, which is entered only
+      // once an attempt has failed in a way worth retrying.
+      try {
+        return await this.attempt(config, method, scope);
+      } catch (error) {
+        const final = this.finalFailure(error, idempotent);
+        if (final !== undefined) throw final;
+        await this.waitBeforeRetry(error, 1, scope);
+      }
+      let retry = 0;
       return await pRetry(
         async () => {
-          attempt += 1;
+          retry += 1;
           try {
             return await this.attempt(config, method, scope);
           } catch (error) {
-            if (error instanceof TokenStepFailure) throw new AbortError(wrap(error.original));
-            if (attempt > 1 && options.recoverRetriedFailure) {
+            if (options.recoverRetriedFailure && !(error instanceof TokenStepFailure)) {
               const recovered = await options.recoverRetriedFailure(error);
               if (recovered) return recovered;
             }
             // p-retry sees only what may be retried; everything else ends the loop as it is.
-            if (!isRetryable(error, idempotent)) throw new AbortError(wrap(error));
+            const final = this.finalFailure(error, idempotent);
+            if (final !== undefined) throw new AbortError(new Carrier(final));
             throw error;
           }
         },
         {
-          retries: this.policy.retries,
+          retries: this.policy.retries - 1,
           minTimeout: 0,
           maxTimeout: 0,
-          unref: true,
           signal: scope.signal,
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (retriesLeft > 0) {
-              await sleep(retryDelayMs(error, attemptNumber, this.policy, this.random), scope.signal);
-            }
+          // The waits are ours (Retry-After, jitter, the call's deadline); p-retry only counts.
+          onFailedAttempt: async ({ error, retriesLeft }) => {
+            if (retriesLeft > 0) await this.waitBeforeRetry(error, retry + 1, scope);
           },
         },
       );
     } catch (error) {
       throw unwrap(error, scope);
     } finally {
+      if (!options.scope) scope.dispose();
+    }
+  }
+
+  /**
+   * Runs a public call that sends several requests (a write, then a look whether it landed) under
+   * one scope, so its deadline bounds them all. Pass `{ ...options, scope }` to each execute.
+   */
+  async inScope<T>(
+    label: string,
+    options: ExecuteOptions,
+    work: (scope: CallScope) => Promise<T>,
+  ): Promise<T> {
+    if (options.scope) return work(options.scope);
+    const scope = new CallScope(label, options, this.timeoutMs);
+    try {
+      return await scope.race(work(scope));
+    } finally {
       scope.dispose();
     }
+  }
+
+  /** The error to end the call with, or undefined when the failure may be retried. */
+  private finalFailure(error: unknown, idempotent: boolean): unknown {
+    if (error instanceof TokenStepFailure) return error.original;
+    if (this.policy.retries < 1 || !isRetryable(error, idempotent)) return error;
+    return undefined;
+  }
+
+  /**
+   * Waits before retry number `retry`. A wait the call's deadline would cut short is not started:
+   * the failure that called for it is the better answer than a timeout.
+   */
+  private async waitBeforeRetry(error: unknown, retry: number, scope: CallScope): Promise<void> {
+    const delayMs = retryDelayMs(error, retry, this.policy, this.random);
+    if (delayMs >= scope.remainingMs()) throw new AbortError(new Carrier(error));
+    await sleep(delayMs, scope.signal);
   }
 
   private async attempt(
@@ -99,10 +146,6 @@ class Carrier extends Error {
   constructor(readonly original: unknown) {
     super('not retryable');
   }
-}
-
-function wrap(error: unknown): Error {
-  return new Carrier(error);
 }
 
 function unwrap(error: unknown, scope: CallScope): unknown {

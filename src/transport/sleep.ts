@@ -1,5 +1,13 @@
-/** A delay that does not keep Node alive and ends early (rejecting) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * A delay that ends early (rejecting with the signal's reason) when the signal aborts. A wait the
+ * user awaits keeps Node alive; the SDK's own background waits pass `unref: true`.
+ */
+export function sleep(
+  ms: number,
+  signal?: AbortSignal,
+  { unref = false }: { unref?: boolean } = {},
+): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = () => {
@@ -10,7 +18,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref();
+    if (unref) timer.unref();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
