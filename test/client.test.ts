@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   FrappeOAuthClient,
 } from '../src';
 import { authorizeAs, clientFor, countRequests, startSite, USERS } from './helpers/frappe-site';
+import { runNode } from './helpers/run-node';
 import { expectNoSecretsLeaked, rejectionOf } from './helpers/secret-audit';
 
 afterAll(() => {
@@ -84,32 +84,3 @@ describe('FrappeOAuthClient', () => {
     return expect(client.getAuthorizationUrl()).rejects.toBeInstanceOf(FrappeConfigurationError);
   });
 });
-
-function runNode(
-  script: string,
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; killed: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let killed = false;
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, killed });
-    });
-  });
-}

@@ -45,7 +45,8 @@ export function isIdempotentMethod(method: string): boolean {
  */
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
   if (error instanceof FrappeNetworkError) {
-    if (error.reason === 'aborted') return false;
+    // An abort is the caller's will; an answer past maxResponseBytes would only come again.
+    if (error.reason === 'aborted' || error.reason === 'too_large') return false;
     return idempotent || (error.code !== undefined && NOT_SENT_CODES.has(error.code));
   }
   if (error instanceof FrappeRateLimitError) return true;
