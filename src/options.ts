@@ -82,6 +82,16 @@ export interface FrappeOAuthClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Randomness for backoff jitter, in [0, 1); default `Math.random`. */
   random?: () => number;
+  /**
+   * The HTTP engine under every request (OAuth endpoints and REST alike); default `'axios'`.
+   * `'undici'` sends through undici's `request` with its own keep-alive pool; undici is loaded on
+   * the first request, only when chosen. Both behave the same: no redirect followed, gzip/deflate/br
+   * bodies decompressed and bounded (`too_large`), `timeoutMs` per request, `HTTPS_PROXY` /
+   * `HTTP_PROXY` / `NO_PROXY` honoured (https only through CONNECT tunnels), errors as
+   * FrappeNetworkError. One difference: `statusText` is the standard reason phrase for the status
+   * with undici, the server's own with axios.
+   */
+  transport?: 'axios' | 'undici';
 }
 
 /** Options after defaults and validation. */
@@ -112,6 +122,7 @@ export interface ResolvedOptions extends LifecycleOptions {
   clock: () => number;
   retry: RetryPolicy;
   random: () => number;
+  transport: 'axios' | 'undici';
 }
 
 export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptions {
@@ -161,6 +172,10 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
       message: 'logger must be an object with debug/info/warn/error methods',
     });
   }
+  const transport = options.transport ?? 'axios';
+  if (transport !== 'axios' && transport !== 'undici') {
+    throw new FrappeConfigurationError({ message: "transport must be 'axios' or 'undici'" });
+  }
   const base = baseUrl.toString().replace(/\/+$/, '');
   return {
     baseUrl: base,
@@ -169,7 +184,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     clientSecret: options.clientSecret || undefined,
     redirectUri: options.redirectUri,
     scopes: [...scopes],
-    store: options.store ?? new Keyv(),
+    store: options.store ?? inMemoryStore(),
     refreshLock: options.refreshLock,
     tokenKey,
     refreshMarginSeconds: nonNegative(options.refreshMarginSeconds, 60, 'refreshMarginSeconds'),
@@ -197,12 +212,22 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     clock: options.clock ?? Date.now,
     retry: resolveRetry(options.retry),
     random: options.random ?? Math.random,
+    transport,
     pendingAuthorizationTtlSeconds: positive(
       options.pendingAuthorizationTtlSeconds,
       600,
       'pendingAuthorizationTtlSeconds',
     ),
   };
+}
+
+/**
+ * The default store: a Keyv over a Map that keeps values as they are, without Keyv's JSON round
+ * trip (nothing leaves the process, so there is nothing to serialize, and every call reads the
+ * store). The SDK never mutates a value after storing it.
+ */
+function inMemoryStore(): KeyvLike {
+  return new Keyv({ serialize: undefined, deserialize: undefined });
 }
 
 function parseHttpUrl(value: unknown, name: string): URL {

@@ -19,7 +19,7 @@ import type { TokenEndpoint } from './token-endpoint';
 import type { TokenEventBus } from './token-event-bus';
 import type { TokenEventType } from './token-events';
 import { TokenSlot } from './token-slot';
-import type { TokenStore } from './token-store';
+import type { StoreDeadline, TokenStore } from './token-store';
 
 export interface LifecycleDeps {
   options: LifecycleOptions;
@@ -76,10 +76,15 @@ export class LifecycleContext {
     return this.deps.options.clock();
   }
 
-  /** A store operation's deadline: `storeTimeoutMs`, and never past the call's own deadline. */
-  storeTimeout(scope: CallScope): number {
+  /**
+   * A store operation's deadline: `storeTimeoutMs` (TokenStoreError past it), unless the call's own
+   * deadline comes first — then the call's signal ends it, as a timeout of the call
+   * (FrappeNetworkError), so one cause gives one error whatever the timers' order.
+   */
+  storeDeadline(scope: CallScope): StoreDeadline {
     scope.throwIfAborted();
-    return Math.min(this.options.storeTimeoutMs, scope.remainingMs());
+    const own = this.options.storeTimeoutMs;
+    return own < scope.remainingMs() ? { timeoutMs: own, signal: scope.signal } : { signal: scope.signal };
   }
 
   profile(accessToken: string, options: RequestOptions): Promise<ProfileResult> {

@@ -125,7 +125,7 @@ async function storedElsewhere(
     if (scope.signal.aborted) return undefined;
     try {
       await sleep(delayMs, scope.signal, { unref: true });
-      const stored = await context.deps.store.getToken(context.tokenKey, context.storeTimeout(scope));
+      const stored = await context.deps.store.getToken(context.tokenKey, context.storeDeadline(scope));
       if (stored && stored.access_token !== from.access_token && context.serverNow() < stored.expires_at) {
         return stored;
       }

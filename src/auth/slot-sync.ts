@@ -23,7 +23,7 @@ export async function readLatest(
     // Still pending: the store is failing; the refreshed pair in memory is the only live one.
     if (slot.pendingWrite) return slot.token;
   }
-  const stored = await context.deps.store.getToken(context.tokenKey, context.storeTimeout(scope));
+  const stored = await context.deps.store.getToken(context.tokenKey, context.storeDeadline(scope));
   slot.observed(stored);
   return stored === undefined ? undefined : slot.token;
 }
@@ -38,7 +38,7 @@ export async function flushPending(context: LifecycleContext, scope: CallScope):
   if (!pending) return;
   const { store } = context.deps;
   try {
-    const stored = await store.getToken(context.tokenKey, context.storeTimeout(scope));
+    const stored = await store.getToken(context.tokenKey, context.storeDeadline(scope));
     if (
       stored !== undefined &&
       stored.access_token !== pending.token.access_token &&
@@ -49,7 +49,7 @@ export async function flushPending(context: LifecycleContext, scope: CallScope):
       context.log('info', 'the store holds a newer pair than the refreshed one kept in memory; using it');
       return;
     }
-    await store.setToken(context.tokenKey, pending.token, context.storeTimeout(scope));
+    await store.setToken(context.tokenKey, pending.token, context.storeDeadline(scope));
     slot.pendingWritten(pending.token);
     context.log('info', 'the refreshed pair kept in memory is now stored');
     context.emit('stored', pending.token);
@@ -73,7 +73,7 @@ export async function writeRotated(
   for (const delayMs of ROTATED_WRITE_DELAYS_MS) {
     try {
       await sleep(delayMs, scope.signal, { unref: true });
-      await context.deps.store.setToken(context.tokenKey, fresh, context.storeTimeout(scope));
+      await context.deps.store.setToken(context.tokenKey, fresh, context.storeDeadline(scope));
       return true;
     } catch (error) {
       if (scope.signal.aborted) break;

@@ -25,7 +25,7 @@ export class TokenIntake {
       profile = result.profile;
       token.user = result.profile.email;
     }
-    await context.deps.store.setToken(context.tokenKey, token, context.storeTimeout(scope));
+    await context.deps.store.setToken(context.tokenKey, token, context.storeDeadline(scope));
     context.slot.granted(token, profile);
     context.forgetOfferedUrl();
     context.emit('stored', token);
@@ -70,7 +70,7 @@ export class TokenIntake {
         });
       }
     }
-    await context.deps.store.setToken(context.tokenKey, token, context.storeTimeout(scope));
+    await context.deps.store.setToken(context.tokenKey, token, context.storeDeadline(scope));
     context.slot.granted(token, profile);
     context.emit('stored', token);
     return token;
@@ -86,7 +86,7 @@ export class TokenIntake {
     const { store } = context.deps;
     const pending = context.slot.pendingWrite?.token;
     const stored = await store
-      .getToken(context.tokenKey, context.storeTimeout(scope))
+      .getToken(context.tokenKey, context.storeDeadline(scope))
       .catch((error: unknown) => {
         if (pending) return undefined;
         throw error;
@@ -97,7 +97,7 @@ export class TokenIntake {
       context.emit('revoked', token);
     }
     context.slot.cleared();
-    await store.deleteToken(context.tokenKey, context.storeTimeout(scope));
+    await store.deleteToken(context.tokenKey, context.storeDeadline(scope));
     context.deps.events.emit({ type: 'deleted', tokenKey: context.tokenKey });
   }
 }

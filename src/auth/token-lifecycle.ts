@@ -44,7 +44,7 @@ export class TokenLifecycle {
 
   /** The stored token, or undefined; TokenStoreError when the store fails or holds something else. */
   getStoredToken(scope: CallScope): Promise<StoredToken | undefined> {
-    return this.context.deps.store.getToken(this.context.tokenKey, this.context.storeTimeout(scope));
+    return this.context.deps.store.getToken(this.context.tokenKey, this.context.storeDeadline(scope));
   }
 
   /**
@@ -228,9 +228,9 @@ export class TokenLifecycle {
     const context = this.context;
     const { store } = context.deps;
     try {
-      const stored = await store.getToken(context.tokenKey, context.storeTimeout(scope));
+      const stored = await store.getToken(context.tokenKey, context.storeDeadline(scope));
       if (stored?.access_token === token.access_token) {
-        await store.setToken(context.tokenKey, { ...stored, user }, context.storeTimeout(scope));
+        await store.setToken(context.tokenKey, { ...stored, user }, context.storeDeadline(scope));
       }
     } catch {
       context.log('warn', 'could not store the pinned user; it will be pinned again next time');

@@ -230,10 +230,12 @@ export class TokenSlot {
     this.lastFailure = undefined;
     // Someone signed in while the refresh ran: the store holds the truth, read on the next call.
     if (this.current !== undefined && !this.is(previous)) return;
+    // A refresh from a pair that was itself still pending replaces what the store holds, not it.
+    const replaces = this.pending?.replaces ?? previous.access_token;
     this.replace(fresh, verified ? 'verified' : 'unverified', 'refreshed');
     this.profile = null;
     this.announcedPrint = this.currentPrint;
-    this.pending = written ? undefined : { token: fresh, replaces: previous.access_token };
+    this.pending = written ? undefined : { token: fresh, replaces };
   }
 
   /** `refresh adopted`: the refresh found a newer pair in the store (another caller or process). */

@@ -1,6 +1,16 @@
 import { TokenStoreError } from '../errors';
 import { readStoredToken, type StoredToken } from './stored-token';
 
+/**
+ * How long a store operation may take: its own `timeoutMs` (TokenStoreError `timeout` past it)
+ * and the call's `signal` (whose reason — the call's FrappeNetworkError — ends it first when the
+ * call's deadline is the nearer one).
+ */
+export interface StoreDeadline {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /** What an authorization in progress keeps until its callback arrives (possibly in another process). */
 export interface PendingAuthorization {
   codeVerifier: string;
@@ -43,11 +53,11 @@ export class TokenStore {
   }
 
   /** `timeoutMs` bounds the store's answer (TokenStoreError with reason `timeout` past it). */
-  async getToken(tokenKey: string, timeoutMs?: number): Promise<StoredToken | undefined> {
+  async getToken(tokenKey: string, deadline?: StoreDeadline): Promise<StoredToken | undefined> {
     const raw = await this.call(
       'read the stored token',
       () => this.keyv.get(this.tokenKeyFor(tokenKey)),
-      timeoutMs,
+      deadline,
     );
     if (raw === undefined || raw === null) return undefined;
     const token = readStoredToken(raw);
@@ -60,18 +70,18 @@ export class TokenStore {
     return token;
   }
 
-  async setToken(tokenKey: string, token: StoredToken, timeoutMs?: number): Promise<void> {
+  async setToken(tokenKey: string, token: StoredToken, deadline?: StoreDeadline): Promise<void> {
     const ok = await this.call(
       'store the token',
       () => this.keyv.set(this.tokenKeyFor(tokenKey), token),
-      timeoutMs,
+      deadline,
     );
     if (ok === false)
       throw new TokenStoreError({ message: 'the store refused to save the token', reason: 'failed' });
   }
 
-  async deleteToken(tokenKey: string, timeoutMs?: number): Promise<void> {
-    await this.call('delete the stored token', () => this.keyv.delete(this.tokenKeyFor(tokenKey)), timeoutMs);
+  async deleteToken(tokenKey: string, deadline?: StoreDeadline): Promise<void> {
+    await this.call('delete the stored token', () => this.keyv.delete(this.tokenKeyFor(tokenKey)), deadline);
   }
 
   async setPending(state: string, pending: PendingAuthorization, ttlMs: number): Promise<void> {
@@ -125,30 +135,40 @@ export class TokenStore {
     return `${PREFIX}:pending:${this.siteKey}:${state}`;
   }
 
-  private async call<T>(what: string, operation: () => Promise<T>, timeoutMs?: number): Promise<T> {
+  private async call<T>(what: string, operation: () => Promise<T>, deadline?: StoreDeadline): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const signal = deadline?.signal;
     try {
+      signal?.throwIfAborted();
       const answer = Promise.resolve(operation());
-      if (timeoutMs === undefined) return await answer;
-      // A store that never answers must not hang the call: give up after the deadline (the
-      // operation itself cannot be cancelled through Keyv, so its late answer is ignored).
+      if (deadline?.timeoutMs === undefined && !signal) return await answer;
+      // A store that never answers must not hang the call: give up at the deadline (the operation
+      // itself cannot be cancelled through Keyv, so its late answer is ignored).
       answer.catch(() => undefined);
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new TokenStoreError({
-                message: `could not ${what}: the store did not answer within ${Math.round(timeoutMs)} ms`,
-                reason: 'timeout',
-              }),
-            ),
-          Math.max(0, timeoutMs),
-        );
-        timer.unref();
+        if (deadline?.timeoutMs !== undefined) {
+          const ms = deadline.timeoutMs;
+          timer = setTimeout(
+            () =>
+              reject(
+                new TokenStoreError({
+                  message: `could not ${what}: the store did not answer within ${Math.round(ms)} ms`,
+                  reason: 'timeout',
+                }),
+              ),
+            Math.max(0, ms),
+          );
+          timer.unref();
+        }
+        if (signal) {
+          onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
       });
       return await Promise.race([answer, late]);
     } catch (error) {
-      if (error instanceof TokenStoreError) throw error;
+      if (error instanceof TokenStoreError || (signal?.aborted && error === signal.reason)) throw error;
       throw new TokenStoreError({
         message: `could not ${what}: the store failed`,
         reason: 'failed',
@@ -156,6 +176,7 @@ export class TokenStore {
       });
     } finally {
       if (timer) clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 }
