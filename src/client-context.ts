@@ -10,6 +10,8 @@ import { TokenStore } from './auth/token-store';
 import type { ResolvedOptions } from './options';
 import { ClockSkew } from './transport/clock-skew';
 import { HttpTransport } from './transport/http-transport';
+import { proxyRoutes } from './transport/proxy';
+import { UndiciEngine } from './transport/undici-engine';
 
 /**
  * What every client of one configuration shares (the one built with `new` and its `withTokenKey`
@@ -41,10 +43,13 @@ export function createContext(options: ResolvedOptions): SharedContext {
     userAgent: options.userAgent,
     maxResponseBytes: options.maxResponseBytes,
     clockSkew,
+    // undefined: HttpTransport's default, the axios engine (undici is loaded only when chosen).
+    engine: options.transport === 'undici' ? new UndiciEngine(options.userAgent, proxyRoutes()) : undefined,
   });
   const store = new TokenStore(
     options.store,
     `${encodeURIComponent(options.baseUrl)}:${encodeURIComponent(options.clientId)}`,
+    options.storeInProcess,
   );
   const endpoints = endpointsFor(options.baseUrl, options.issuer);
   const flow = options.redirectUri

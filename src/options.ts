@@ -104,6 +104,8 @@ export interface ResolvedOptions extends LifecycleOptions {
   redirectUri: string | undefined;
   scopes: string[];
   store: KeyvLike;
+  /** True when `store` is the default in-memory one. */
+  storeInProcess: boolean;
   refreshLock: RefreshLock | undefined;
   tokenKey: string;
   refreshMarginSeconds: number;
@@ -172,7 +174,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
       message: 'logger must be an object with debug/info/warn/error methods',
     });
   }
-  const transport = options.transport ?? 'axios';
+  const transport = options.transport === undefined ? 'axios' : options.transport;
   if (transport !== 'axios' && transport !== 'undici') {
     throw new FrappeConfigurationError({ message: "transport must be 'axios' or 'undici'" });
   }
@@ -185,6 +187,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     redirectUri: options.redirectUri,
     scopes: [...scopes],
     store: options.store ?? inMemoryStore(),
+    storeInProcess: options.store === undefined,
     refreshLock: options.refreshLock,
     tokenKey,
     refreshMarginSeconds: nonNegative(options.refreshMarginSeconds, 60, 'refreshMarginSeconds'),

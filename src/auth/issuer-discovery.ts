@@ -1,5 +1,5 @@
 import { FrappeConfigurationError } from '../errors';
-import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import { FRAPPE_OAUTH_PATHS, OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 
 /**
@@ -12,7 +12,7 @@ import { FRAPPE_OAUTH_PATHS, OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints
 export async function discoverIssuer(
   transport: HttpTransport,
   baseUrl: string,
-  options?: RequestOptions,
+  options?: SendOptions,
 ): Promise<string> {
   let path: string = FRAPPE_OAUTH_PATHS.discovery;
   for (let hop = 0; hop < 2; hop++) {

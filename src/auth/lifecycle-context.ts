@@ -6,7 +6,7 @@ import {
 } from '../errors';
 import type { CallScope } from '../transport/call-scope';
 import type { ClockSkew } from '../transport/clock-skew';
-import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import type { AuthorizationFlow } from './authorization-flow';
 import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 import { type IdTokenClaims, verifyIdToken } from './id-token';
@@ -84,10 +84,10 @@ export class LifecycleContext {
   storeDeadline(scope: CallScope): StoreDeadline {
     scope.throwIfAborted();
     const own = this.options.storeTimeoutMs;
-    return own < scope.remainingMs() ? { timeoutMs: own, signal: scope.signal } : { signal: scope.signal };
+    return own < scope.remainingMs() ? { timeoutMs: own, signal: scope } : { signal: scope };
   }
 
-  profile(accessToken: string, options: RequestOptions): Promise<ProfileResult> {
+  profile(accessToken: string, options: SendOptions): Promise<ProfileResult> {
     return fetchProfile(this.deps.transport, this.deps.userinfoPath, accessToken, options);
   }
 
@@ -112,7 +112,7 @@ export class LifecycleContext {
   }
 
   /** `revoke_token` with `client_id` (and the secret), which revokes the whole pair on Frappe. */
-  async revoke(token: string, options: RequestOptions): Promise<void> {
+  async revoke(token: string, options: SendOptions): Promise<void> {
     const { clientId, clientSecret } = this.options;
     const body = new URLSearchParams({ token, token_type_hint: 'access_token', client_id: clientId });
     if (clientSecret) body.set('client_secret', clientSecret);

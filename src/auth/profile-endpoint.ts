@@ -1,5 +1,5 @@
 import { errorFromResponse, type FrappeError } from '../errors';
-import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 
 /** The claims Frappe's openid_profile returns (reference §2.6). */
@@ -30,7 +30,7 @@ export async function fetchProfile(
   transport: HttpTransport,
   path: string,
   accessToken: string,
-  options?: RequestOptions,
+  options?: SendOptions,
 ): Promise<ProfileResult> {
   const response = await transport.send(
     {

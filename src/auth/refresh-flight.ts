@@ -122,7 +122,7 @@ async function storedElsewhere(
   scope: CallScope,
 ): Promise<StoredToken | undefined> {
   for (const delayMs of REFUSAL_REREAD_DELAYS_MS) {
-    if (scope.signal.aborted) return undefined;
+    if (scope.aborted) return undefined;
     try {
       await sleep(delayMs, scope.signal, { unref: true });
       const stored = await context.deps.store.getToken(context.tokenKey, context.storeDeadline(scope));

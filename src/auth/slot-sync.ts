@@ -76,7 +76,7 @@ export async function writeRotated(
       await context.deps.store.setToken(context.tokenKey, fresh, context.storeDeadline(scope));
       return true;
     } catch (error) {
-      if (scope.signal.aborted) break;
+      if (scope.aborted) break;
       const name = error instanceof Error ? error.name : 'error';
       context.log('warn', `could not store the refreshed pair (${name})`);
     }

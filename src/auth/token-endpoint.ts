@@ -5,7 +5,7 @@ import {
   FrappeOAuthError,
   FrappeServerError,
 } from '../errors';
-import type { HttpTransport, RequestOptions } from '../transport/http-transport';
+import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 import { isTokenResponse, type TokenResponse } from './stored-token';
 
@@ -33,7 +33,7 @@ export class TokenEndpoint {
     code: string,
     redirectUri: string,
     codeVerifier: string,
-    options?: RequestOptions,
+    options?: SendOptions,
   ): Promise<TokenResponse> {
     return this.grant(
       { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier },
@@ -41,20 +41,15 @@ export class TokenEndpoint {
     );
   }
 
-  refresh(refreshToken: string, options?: RequestOptions): Promise<TokenResponse> {
+  refresh(refreshToken: string, options?: SendOptions): Promise<TokenResponse> {
     return this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, options);
   }
 
-  password(
-    username: string,
-    password: string,
-    scope: string,
-    options?: RequestOptions,
-  ): Promise<TokenResponse> {
+  password(username: string, password: string, scope: string, options?: SendOptions): Promise<TokenResponse> {
     return this.grant({ grant_type: 'password', username, password, scope }, options);
   }
 
-  private async grant(params: Record<string, string>, options?: RequestOptions): Promise<TokenResponse> {
+  private async grant(params: Record<string, string>, options?: SendOptions): Promise<TokenResponse> {
     const body = new URLSearchParams(params);
     body.set('client_id', this.credentials.clientId);
     if (this.credentials.clientSecret) body.set('client_secret', this.credentials.clientSecret);

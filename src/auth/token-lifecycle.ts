@@ -155,7 +155,7 @@ export class TokenLifecycle {
       return await scope.race(flight);
     } catch (error) {
       // A caller that gave up did not see the refresh fail; it may try again in a new call.
-      if (!scope.signal.aborted) this.failedRefreshByCall.set(scope, error);
+      if (!scope.aborted) this.failedRefreshByCall.set(scope, error);
       throw error;
     }
   }

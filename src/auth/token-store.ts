@@ -1,4 +1,5 @@
 import { TokenStoreError } from '../errors';
+import type { CancelSignal } from '../transport/transport';
 import { readStoredToken, type StoredToken } from './stored-token';
 
 /**
@@ -8,7 +9,7 @@ import { readStoredToken, type StoredToken } from './stored-token';
  */
 export interface StoreDeadline {
   timeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /** What an authorization in progress keeps until its callback arrives (possibly in another process). */
@@ -46,6 +47,11 @@ export class TokenStore {
   constructor(
     readonly keyv: KeyvLike,
     private readonly siteKey: string,
+    /**
+     * The default store is a Map in this process: it answers at once and cannot hang, so its
+     * operations skip the deadline machinery (a timer and a race per call on the hot path).
+     */
+    private readonly inProcess = false,
   ) {}
 
   tokenKeyFor(tokenKey: string): string {
@@ -140,9 +146,9 @@ export class TokenStore {
     let onAbort: (() => void) | undefined;
     const signal = deadline?.signal;
     try {
-      signal?.throwIfAborted();
+      if (signal?.aborted) throw signal.reason;
       const answer = Promise.resolve(operation());
-      if (deadline?.timeoutMs === undefined && !signal) return await answer;
+      if (this.inProcess || (deadline?.timeoutMs === undefined && !signal)) return await answer;
       // A store that never answers must not hang the call: give up at the deadline (the operation
       // itself cannot be cancelled through Keyv, so its late answer is ignored).
       answer.catch(() => undefined);

@@ -153,6 +153,6 @@ function unwrap(error: unknown, scope: CallScope): unknown {
   if (error instanceof AbortError && error.originalError instanceof Carrier)
     return error.originalError.original;
   // An abort or deadline during a backoff wait: the scope's reason says which, as a FrappeError.
-  if (scope.signal.aborted && scope.signal.reason instanceof FrappeNetworkError) return scope.signal.reason;
+  if (scope.reason) return scope.reason;
   return error;
 }

@@ -4,7 +4,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { FrappeNetworkError } from '../errors';
 import { networkError } from './network-error';
 import { type ProxyRoute, TunnelingAgent } from './proxy';
-import type { TransportEngine, TransportRequest, TransportResponse } from './transport';
+import type { CancelSignal, TransportEngine, TransportRequest, TransportResponse } from './transport';
 
 /**
  * The default engine: one axios instance with keep-alive agents. axios's own proxy support is
@@ -38,14 +38,15 @@ export class AxiosEngine implements TransportEngine {
   async send(
     url: URL,
     request: TransportRequest & { method: string },
-    options: { signal?: AbortSignal; timeoutMs: number; maxResponseBytes: number },
+    options: { signal?: CancelSignal; timeoutMs: number; maxResponseBytes: number },
   ): Promise<TransportResponse> {
     const config: AxiosRequestConfig = {
       method: request.method,
       url: url.href,
       headers: request.headers as Record<string, string> | undefined,
       data: request.data,
-      signal: options.signal,
+      // axios takes any object with aborted/addEventListener/removeEventListener (GenericAbortSignal).
+      signal: options.signal as AxiosRequestConfig['signal'],
       timeout: options.timeoutMs,
       // Counted on the decompressed bytes as they arrive; past it the stream is destroyed.
       maxContentLength: options.maxResponseBytes,

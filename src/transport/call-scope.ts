@@ -1,19 +1,24 @@
 import { FrappeNetworkError } from '../errors';
-import type { RequestOptions } from './http-transport';
+import type { CancelSignal, RequestOptions, SendOptions } from './transport';
 
 /**
  * One public call's deadline and cancellation: started when the call starts, it bounds everything
- * the call waits for (store, token, each attempt, each retry wait). Its `signal` aborts when the
- * caller's signal aborts or the deadline passes, always with a `FrappeNetworkError` as reason
- * (`aborted` or `timeout`), so nothing below it ever sees a raw DOMException.
+ * the call waits for (store, token, each attempt, each retry wait). It aborts when the caller's
+ * signal aborts or the deadline passes, always with a `FrappeNetworkError` as reason (`aborted` or
+ * `timeout`), so nothing below it ever sees a raw DOMException.
+ *
+ * The scope is itself the cancel signal handed to the transport: a real AbortSignal (`signal`)
+ * is made only when something needs one (a retry wait, an engine that takes only AbortSignal), so
+ * the common one-request call builds no AbortController.
  *
  * The deadline timer is ref'd on purpose: the user awaits this call, so Node must stay alive until
- * it settles. `dispose()` clears it; `run()` does that for you.
+ * it settles. `dispose()` clears it.
  */
-export class CallScope {
-  readonly signal: AbortSignal;
+export class CallScope implements CancelSignal {
   readonly deadline: number;
-  private readonly controller = new AbortController();
+  private abortReason: FrappeNetworkError | undefined;
+  private listeners: Array<() => void> | undefined;
+  private controller: AbortController | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
   private readonly caller: AbortSignal | undefined;
@@ -24,7 +29,6 @@ export class CallScope {
     defaultTimeoutMs: number,
     { background = false }: { background?: boolean } = {},
   ) {
-    this.signal = this.controller.signal;
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     // Deadlines run on the monotonic clock: the injectable wall clock is for token expiry only
     // (a test that moves it an hour ahead must not time out a call in flight).
@@ -44,26 +48,55 @@ export class CallScope {
     }
   }
 
+  get aborted(): boolean {
+    return this.abortReason !== undefined;
+  }
+
+  /** Why the scope ended: a FrappeNetworkError (`timeout` or `aborted`), or undefined. */
+  get reason(): FrappeNetworkError | undefined {
+    return this.abortReason;
+  }
+
+  /** A real AbortSignal that aborts with the scope (made on first use). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  asAbortSignal(): AbortSignal {
+    return this.signal;
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.abortReason) return;
+    (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.listeners?.splice(index, 1);
+  }
+
   /** Milliseconds left before the deadline (0 once it passed). */
   remainingMs(): number {
     return Math.max(0, this.deadline - performance.now());
   }
 
   /**
-   * What to pass to the transport for one request inside this call: the call's signal, and a
-   * timeout of what is left of the call (or `perRequestMs`, when that is shorter).
+   * What to pass to the transport for one request inside this call: this scope as its signal,
+   * and a timeout of what is left of the call (or `perRequestMs`, when that is shorter).
    */
-  requestOptions(perRequestMs?: number): RequestOptions {
+  requestOptions(perRequestMs?: number): SendOptions {
     this.throwIfAborted();
     const left = Math.max(1, this.remainingMs());
-    return {
-      signal: this.signal,
-      timeoutMs: perRequestMs === undefined ? left : Math.min(left, perRequestMs),
-    };
+    return { signal: this, timeoutMs: perRequestMs === undefined ? left : Math.min(left, perRequestMs) };
   }
 
   throwIfAborted(): void {
-    if (this.signal.aborted) throw this.signal.reason;
+    if (this.abortReason) throw this.abortReason;
   }
 
   /**
@@ -71,20 +104,20 @@ export class CallScope {
    * aborts: the work itself goes on, only this caller stops waiting.
    */
   race<T>(work: Promise<T>): Promise<T> {
-    if (this.signal.aborted) {
+    if (this.abortReason) {
       work.catch(() => undefined);
-      return Promise.reject(this.signal.reason);
+      return Promise.reject(this.abortReason);
     }
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(this.signal.reason);
-      this.signal.addEventListener('abort', onAbort, { once: true });
+      const onAbort = () => reject(this.abortReason);
+      this.addEventListener('abort', onAbort);
       work.then(
         (value) => {
-          this.signal.removeEventListener('abort', onAbort);
+          this.removeEventListener('abort', onAbort);
           resolve(value);
         },
         (error: unknown) => {
-          this.signal.removeEventListener('abort', onAbort);
+          this.removeEventListener('abort', onAbort);
           reject(error);
         },
       );
@@ -97,12 +130,18 @@ export class CallScope {
   }
 
   private abort(reason: 'aborted' | 'timeout', timeoutMs?: number): void {
-    if (this.signal.aborted) return;
+    if (this.abortReason) return;
     const message =
       reason === 'timeout' ? `${this.label} timed out after ${timeoutMs} ms` : `${this.label} was aborted`;
-    this.controller.abort(
-      new FrappeNetworkError({ message, reason, code: reason === 'timeout' ? 'ETIMEDOUT' : 'ERR_CANCELED' }),
-    );
+    this.abortReason = new FrappeNetworkError({
+      message,
+      reason,
+      code: reason === 'timeout' ? 'ETIMEDOUT' : 'ERR_CANCELED',
+    });
     this.dispose();
+    const listeners = this.listeners ?? [];
+    this.listeners = undefined;
+    for (const listener of listeners) listener();
+    this.controller?.abort(this.abortReason);
   }
 }

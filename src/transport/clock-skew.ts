@@ -5,6 +5,8 @@
  */
 export class ClockSkew {
   private offsetMs = 0;
+  private lastHeader: string | undefined;
+  private lastServerMs = Number.NaN;
 
   /** `Date` has one-second resolution: smaller differences are noise, not skew. */
   private static readonly DEADBAND_MS = 1500;
@@ -14,7 +16,12 @@ export class ClockSkew {
   /** Feeds one response: `sentAt` and `receivedAt` are local milliseconds around the exchange. */
   observe(dateHeader: string | undefined, sentAt: number, receivedAt: number): void {
     if (!dateHeader) return;
-    const serverMs = Date.parse(dateHeader);
+    // Many answers share one Date value (it has one-second resolution): parse each value once.
+    if (dateHeader !== this.lastHeader) {
+      this.lastHeader = dateHeader;
+      this.lastServerMs = Date.parse(dateHeader);
+    }
+    const serverMs = this.lastServerMs;
     if (Number.isNaN(serverMs)) return;
     // The header is truncated to the second: its midpoint is the best guess of the server's time.
     const estimate = serverMs + 500 - (sentAt + receivedAt) / 2;

@@ -4,13 +4,13 @@ import type { ClockSkew } from './clock-skew';
 import { proxyRoutes } from './proxy';
 import {
   headerOf,
-  type RequestOptions,
+  type SendOptions,
   type TransportEngine,
   type TransportRequest,
   type TransportResponse,
 } from './transport';
 
-export type { RequestOptions } from './transport';
+export type { RequestOptions, SendOptions } from './transport';
 
 /** The largest answer a REST call takes by default (decompressed). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -48,7 +48,7 @@ export class HttpTransport {
   }
 
   /** Sends a request and resolves with whatever status came back. */
-  async send(request: TransportRequest, options: RequestOptions = {}): Promise<TransportResponse> {
+  async send(request: TransportRequest, options: SendOptions = {}): Promise<TransportResponse> {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = this.resolve(request);
     if (options.signal?.aborted) {

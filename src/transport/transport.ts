@@ -4,6 +4,35 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * What the transport needs of a cancellation signal. An AbortSignal fits, and so does a call's
+ * own deadline (CallScope), which avoids building an AbortController for every call: axios takes
+ * such a signal as it is (its GenericAbortSignal); an engine that needs a real one asks for it.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The options of one request inside the SDK. */
+export interface SendOptions {
+  signal?: CancelSignal;
+  timeoutMs?: number;
+}
+
+/** A real AbortSignal for a cancel signal (the same one when it is already an AbortSignal). */
+export function toAbortSignal(cancel: CancelSignal): AbortSignal {
+  if (cancel instanceof AbortSignal) return cancel;
+  const asSignal = (cancel as { asAbortSignal?: () => AbortSignal }).asAbortSignal;
+  if (typeof asSignal === 'function') return asSignal.call(cancel);
+  const controller = new AbortController();
+  if (cancel.aborted) controller.abort(cancel.reason);
+  else cancel.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
+  return controller.signal;
+}
+
 /** A request as the SDK builds it, free of any HTTP library's types. */
 export interface TransportRequest {
   /** Default GET. */
@@ -39,7 +68,7 @@ export interface TransportEngine {
   send(
     url: URL,
     request: TransportRequest & { method: string },
-    options: { signal?: AbortSignal; timeoutMs: number; maxResponseBytes: number },
+    options: { signal?: CancelSignal; timeoutMs: number; maxResponseBytes: number },
   ): Promise<TransportResponse>;
   /** Releases pooled connections; nothing of the engine keeps Node alive afterwards. */
   close(): void;
