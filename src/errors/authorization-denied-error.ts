@@ -1,5 +1,8 @@
 import { defineErrorName } from './brand';
 import { FrappeError, type FrappeErrorJson, type FrappeErrorOptions } from './frappe-error';
+import { MAX_ERROR_CODE_LENGTH, MAX_MESSAGE_LENGTH } from './limits';
+import { scrubAndTruncate } from './redact';
+import { SecretSet } from './secret-set';
 
 export interface AuthorizationDeniedErrorOptions extends FrappeErrorOptions {
   /** The OAuth `error` of the callback; `access_denied` by default. */
@@ -18,9 +21,21 @@ export class AuthorizationDeniedError extends FrappeError {
   readonly errorDescription: string | undefined;
 
   constructor(options: AuthorizationDeniedErrorOptions = {}) {
-    super({ ...options, message: options.message ?? 'The user denied the authorization request' });
-    this.error = options.error ?? 'access_denied';
-    this.errorDescription = options.errorDescription;
+    const secrets = SecretSet.from(options.redact);
+    super({
+      ...options,
+      redact: secrets,
+      message: options.message ?? 'The user denied the authorization request',
+    });
+    // The callback's query is the other side's text: scrubbed and bounded like a server's.
+    this.error =
+      typeof options.error === 'string' && options.error
+        ? scrubAndTruncate(options.error, secrets, MAX_ERROR_CODE_LENGTH)
+        : 'access_denied';
+    this.errorDescription =
+      typeof options.errorDescription === 'string'
+        ? scrubAndTruncate(options.errorDescription, secrets, MAX_MESSAGE_LENGTH)
+        : undefined;
   }
 
   override toJSON(): FrappeErrorJson {

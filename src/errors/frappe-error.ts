@@ -1,6 +1,8 @@
 import { defineErrorName, FRAPPE_ERROR_BRAND } from './brand';
-import { sanitizeUrl, scrubText } from './redact';
+import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from './limits';
+import { sanitizeUrl, scrubAndTruncate, scrubText } from './redact';
 import { toSafeCause } from './safe-cause';
+import { SecretSet } from './secret-set';
 
 /** What every error of this package can be constructed from. All fields are optional. */
 export interface FrappeErrorOptions {
@@ -10,7 +12,7 @@ export interface FrappeErrorOptions {
   status?: number;
   /** Frappe's exception class name (`exc_type`, e.g. `DoesNotExistError`), if known. */
   excType?: string;
-  /** Frappe's messages (`_server_messages`), already decoded to plain text. */
+  /** Frappe's messages (`_server_messages`), already decoded to plain text. At most 50 are kept. */
   messages?: readonly string[];
   /**
    * What led to this error. A FrappeError is kept as it is; any other error is replaced by a safe
@@ -22,7 +24,7 @@ export interface FrappeErrorOptions {
   method?: string;
   /** The request URL. Only origin + path are kept (queries may carry codes or tokens). */
   url?: string | URL;
-  /** Secrets to scrub from the message, the messages and the cause (see `redactSecrets`). */
+  /** Secrets to scrub from every field and from the cause (see `redactSecrets`). */
   redact?: Iterable<string>;
 }
 
@@ -45,7 +47,9 @@ export interface FrappeErrorJson {
  * never request headers or bodies, never a raw HTTP-library error. `url` is reduced to origin +
  * path, `cause` is non-enumerable and itself a safe copy, and `toJSON()` returns an explicit
  * allow-list of fields. So `message`, `Object.keys`, `util.inspect` and `JSON.stringify` of an error
- * carry no token, secret, password or code.
+ * carry no token, secret, password or code. The `redact` secrets are scrubbed from every field; an
+ * `excType` or `method` that held one is dropped (what is left of it names nothing). `messages` keeps
+ * at most 50 entries of at most 2,000 characters.
  */
 export class FrappeError extends Error {
   static {
@@ -65,17 +69,14 @@ export class FrappeError extends Error {
   readonly url: string | undefined;
 
   constructor(options: FrappeErrorOptions = {}) {
-    const secrets = options.redact ? [...options.redact] : [];
+    const secrets = SecretSet.from(options.redact);
     super(scrubText(options.message ?? 'Frappe request failed', secrets));
     this.status =
       typeof options.status === 'number' && Number.isInteger(options.status) ? options.status : undefined;
-    this.excType = typeof options.excType === 'string' && options.excType ? options.excType : undefined;
-    this.messages = (options.messages ?? [])
-      .filter((text): text is string => typeof text === 'string')
-      .map((text) => scrubText(text, secrets));
-    this.method =
-      typeof options.method === 'string' && options.method ? options.method.toUpperCase() : undefined;
-    this.url = options.url !== undefined ? sanitizeUrl(options.url) || undefined : undefined;
+    this.excType = unlessSecret(options.excType, secrets);
+    this.messages = keptMessages(options.messages, secrets);
+    this.method = unlessSecret(options.method, secrets)?.toUpperCase();
+    this.url = options.url !== undefined ? secrets.scrub(sanitizeUrl(options.url)) || undefined : undefined;
     const cause = toSafeCause(options.cause, secrets);
     if (cause !== undefined) {
       Object.defineProperty(this, 'cause', {
@@ -99,6 +100,22 @@ export class FrappeError extends Error {
       url: this.url,
     };
   }
+}
+
+/** A non-empty string that holds none of the secrets, else `undefined`. */
+function unlessSecret(value: unknown, secrets: SecretSet): string | undefined {
+  return typeof value === 'string' && value && secrets.scrub(value) === value ? value : undefined;
+}
+
+/** The first 50 strings, each scrubbed and cut to 2,000 characters. */
+function keptMessages(messages: readonly unknown[] | undefined, secrets: SecretSet): string[] {
+  const kept: string[] = [];
+  if (!Array.isArray(messages)) return kept;
+  for (let i = 0; i < messages.length && kept.length < MAX_MESSAGES; i++) {
+    const text = messages[i];
+    if (typeof text === 'string') kept.push(scrubAndTruncate(text, secrets, MAX_MESSAGE_LENGTH));
+  }
+  return kept;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { defineErrorName } from './brand';
 import { FrappeError, type FrappeErrorJson, type FrappeErrorOptions } from './frappe-error';
-import { scrubText } from './redact';
+import { MAX_ERROR_CODE_LENGTH, MAX_MESSAGE_LENGTH } from './limits';
+import { scrubAndTruncate } from './redact';
+import { SecretSet } from './secret-set';
 
 export interface FrappeOAuthErrorOptions extends FrappeErrorOptions {
   /** The OAuth error code, e.g. `invalid_grant`, `invalid_client`, `invalid_token`. */
@@ -15,6 +17,7 @@ export interface FrappeOAuthErrorOptions extends FrappeErrorOptions {
  * An OAuth error from Frappe's OAuth endpoints: the RFC 6749 shape `{error, error_description}`
  * (the token endpoint answers it with 400, even for `invalid_client`) or Frappe's
  * `{description, status_code, error}` (authorize, openid_profile). `status` is the HTTP status.
+ * `error`, `errorDescription` and `errorUri` are scrubbed of the `redact` secrets like the rest.
  */
 export class FrappeOAuthError extends FrappeError {
   static {
@@ -26,16 +29,19 @@ export class FrappeOAuthError extends FrappeError {
   readonly errorUri: string | undefined;
 
   constructor(options: FrappeOAuthErrorOptions) {
-    const error = typeof options?.error === 'string' && options.error ? options.error : 'unknown_error';
+    const secrets = SecretSet.from(options?.redact);
+    const error =
+      typeof options?.error === 'string' && options.error
+        ? scrubAndTruncate(options.error, secrets, MAX_ERROR_CODE_LENGTH)
+        : 'unknown_error';
+    const errorDescription = scrubOptional(options?.errorDescription, secrets);
     super({
       ...options,
-      message:
-        options?.message ??
-        `OAuth error ${error}${options?.errorDescription ? `: ${options.errorDescription}` : ''}`,
+      redact: secrets,
+      message: options?.message ?? `OAuth error ${error}${errorDescription ? `: ${errorDescription}` : ''}`,
     });
-    const secrets = options?.redact ? [...options.redact] : [];
     this.error = error;
-    this.errorDescription = scrubOptional(options?.errorDescription, secrets);
+    this.errorDescription = errorDescription;
     this.errorUri = scrubOptional(options?.errorUri, secrets);
   }
 
@@ -49,6 +55,6 @@ export class FrappeOAuthError extends FrappeError {
   }
 }
 
-function scrubOptional(text: unknown, secrets: readonly string[]): string | undefined {
-  return typeof text === 'string' ? scrubText(text, secrets) : undefined;
+function scrubOptional(text: unknown, secrets: SecretSet): string | undefined {
+  return typeof text === 'string' ? scrubAndTruncate(text, secrets, MAX_MESSAGE_LENGTH) : undefined;
 }

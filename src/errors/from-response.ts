@@ -11,10 +11,19 @@ import { FrappeRateLimitError } from './frappe-rate-limit-error';
 import { FrappeServerError } from './frappe-server-error';
 import { FrappeValidationError } from './frappe-validation-error';
 import { type HeaderSource, readHeader } from './headers';
+import {
+  MAX_DETAIL_LENGTH,
+  MAX_ENTRIES_READ,
+  MAX_ERROR_CODE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_MESSAGES,
+} from './limits';
 import { describeRequest } from './request-label';
 import { type ResponseBody, readResponseBody } from './response-body';
 import { retryAfterFrom } from './retry-after';
-import { decodeServerMessageEntries, htmlToText } from './server-messages';
+import { SecretSet } from './secret-set';
+import { decodeServerMessageEntries } from './server-messages';
+import { type CappedText, capServerText, decodeServerText, serverText } from './server-text';
 
 /** An HTTP error response, in terms free of any HTTP library's types. */
 export interface ErrorResponse {
@@ -35,11 +44,9 @@ export interface ErrorResponse {
   now?: number;
 }
 
-/** The longest server-provided text put in an error's message. */
-const MAX_DETAIL_LENGTH = 300;
-
 /** A Python class name, possibly dotted (`frappe.exceptions.PermissionError`). */
 const CLASS_NAME = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
+const MAX_CLASS_NAME_LENGTH = 200;
 
 /** What the body says about the error. */
 interface BodyFacts {
@@ -67,17 +74,23 @@ interface BodyFacts {
  *
  * The message is short, e.g. `GET /api/resource/Customer/X → 404 DoesNotExistError: Customer X not
  * found`. An HTML page, truncated JSON or an empty body is described, never quoted. Never throws.
+ *
+ * Server text is untrusted: raw text is cut to 256 KiB before it is parsed or decoded, and decoding
+ * is linear in its size; `messages` holds at most 50 entries of at most 2,000 characters, the
+ * message quotes at most 300. The `redact` secrets are scrubbed from every field kept, in their raw,
+ * percent-encoded, JSON- and HTML-escaped forms, before decoding and again after it; an `exc_type`
+ * that held one is dropped.
  */
 export function errorFromResponse(response: ErrorResponse): FrappeError {
+  const secrets = SecretSet.from(response.redact);
   const status = Number.isInteger(response.status) ? response.status : undefined;
-  const body = readResponseBody(response.body, readHeader(response.headers, 'content-type'));
-  const facts = factsFromBody(body);
+  const body = readResponseBody(response.body, readHeader(response.headers, 'content-type'), secrets);
+  const facts = safeFactsFromBody(body, secrets);
   const kind = chooseKind(status, facts);
   const label =
     facts.excType ?? facts.oauth?.error ?? (status !== undefined ? STATUS_CODES[status] : undefined);
-  const detail = truncate(
-    facts.primary ?? facts.messages.at(-1) ?? facts.oauth?.description ?? facts.fallback,
-  );
+  const detailText = facts.primary ?? facts.messages.at(-1) ?? facts.oauth?.description ?? facts.fallback;
+  const detail = detailText ? secrets.truncate(detailText, MAX_DETAIL_LENGTH) : undefined;
   const message =
     `${describeRequest(response.method, response.url)}` +
     `${status ?? 'no status'}${label ? ` ${label}` : ''}` +
@@ -91,7 +104,7 @@ export function errorFromResponse(response: ErrorResponse): FrappeError {
     method: response.method,
     url: response.url,
     cause: response.cause,
-    redact: response.redact ? [...response.redact] : undefined,
+    redact: secrets,
   };
   if (kind === 'oauth' && facts.oauth) {
     return new FrappeOAuthError({
@@ -130,19 +143,29 @@ function chooseKind(status: number | undefined, facts: BodyFacts): ErrorKind | '
   return kindForExcType(facts.excType) ?? kindForStatus(status);
 }
 
-function factsFromBody(body: ResponseBody): BodyFacts {
+/** A parsed body may be any object a client built (a Proxy, getters that throw): none may escape. */
+function safeFactsFromBody(body: ResponseBody, secrets: SecretSet): BodyFacts {
+  try {
+    return factsFromBody(body, secrets);
+  } catch {
+    return { messages: [], note: 'unreadable body' };
+  }
+}
+
+function factsFromBody(body: ResponseBody, secrets: SecretSet): BodyFacts {
   switch (body.kind) {
     case 'json':
-      return isRecord(body.value) ? factsFromObject(body.value) : { messages: [] };
+      return isRecord(body.value) ? factsFromObject(body.value, secrets) : { messages: [] };
     case 'html':
       return { messages: [], note: 'HTML error page' };
     case 'text':
-      return { messages: [], fallback: body.text.replace(/\s+/g, ' ') };
+      // Decoded like all server text: a proxy's "plain" text may still hold markup or entities.
+      return { messages: [], fallback: decodeServerText(body, secrets, MAX_MESSAGE_LENGTH) || undefined };
     case 'invalid-json':
       // Salvage the class name from a truncated body; keep nothing else of it.
       return {
         messages: [],
-        excType: className(/"exc_type"\s*:\s*"([^"\\]{1,200})"/.exec(body.text)?.[1]),
+        excType: className(/"exc_type"\s*:\s*"([^"\\]{1,200})"/.exec(body.text)?.[1], secrets),
         note: 'truncated or invalid JSON body',
       };
     case 'empty':
@@ -152,28 +175,38 @@ function factsFromBody(body: ResponseBody): BodyFacts {
   }
 }
 
-function factsFromObject(record: Record<string, unknown>): BodyFacts {
-  const v2Errors = Array.isArray(record.errors) ? record.errors.filter(isRecord) : [];
+function factsFromObject(record: Record<string, unknown>, secrets: SecretSet): BodyFacts {
+  const v2Errors = Array.isArray(record.errors)
+    ? record.errors.slice(0, MAX_ENTRIES_READ).filter(isRecord).slice(0, MAX_MESSAGES)
+    : [];
+  // Capped and scrubbed whole before it is split at its colon: a secret holding a colon stays whole.
+  const exceptionLine =
+    typeof record.exception === 'string' ? capServerText(record.exception, secrets) : undefined;
   const excType =
-    className(record.exc_type) ?? className(v2Errors[0]?.type) ?? classFromExceptionLine(record.exception);
+    className(record.exc_type, secrets) ??
+    className(v2Errors[0]?.type, secrets) ??
+    classFromExceptionLine(exceptionLine, secrets);
 
-  const entries = decodeServerMessageEntries(record._server_messages);
+  const entries = decodeServerMessageEntries(record._server_messages, secrets);
   // v2: the raised error's message sits in `errors`, other messages in a real array.
   for (const error of v2Errors) {
     if (typeof error.message === 'string') {
-      entries.push(...decodeServerMessageEntries([{ message: error.message, raise_exception: 1 }]));
+      entries.push(...decodeServerMessageEntries([{ message: error.message, raise_exception: 1 }], secrets));
     }
   }
-  if (Array.isArray(record.messages)) entries.push(...decodeServerMessageEntries(record.messages));
+  if (Array.isArray(record.messages)) entries.push(...decodeServerMessageEntries(record.messages, secrets));
   const messages = entries.map((entry) => entry.text);
-  const errorMessage = typeof record._error_message === 'string' ? htmlToText(record._error_message) : '';
+  const errorMessage =
+    typeof record._error_message === 'string'
+      ? serverText(record._error_message, secrets, MAX_MESSAGE_LENGTH)
+      : '';
   if (errorMessage && !messages.includes(errorMessage)) messages.push(errorMessage);
 
   const facts: BodyFacts = {
     excType,
-    messages,
+    messages: messages.slice(0, MAX_MESSAGES),
     primary: entries.find((entry) => entry.raiseException)?.text ?? (errorMessage || undefined),
-    fallback: exceptionLineText(record.exception) ?? plainMessage(record.message),
+    fallback: exceptionLineText(exceptionLine, secrets) ?? plainMessage(record.message, secrets),
   };
   if (
     typeof record.error === 'string' &&
@@ -182,45 +215,53 @@ function factsFromObject(record: Record<string, unknown>): BodyFacts {
     !v2Errors.length
   ) {
     const description = record.error_description ?? record.description;
+    const text = typeof description === 'string' ? serverText(description, secrets, MAX_MESSAGE_LENGTH) : '';
     facts.oauth = {
-      error: record.error,
-      description: typeof description === 'string' && description ? htmlToText(description) : undefined,
-      uri: typeof record.error_uri === 'string' ? record.error_uri : undefined,
+      error: secrets.truncate(record.error, MAX_ERROR_CODE_LENGTH).replace(/\s+/g, ' ').trim(),
+      description: text || undefined,
+      uri:
+        typeof record.error_uri === 'string'
+          ? secrets.truncate(record.error_uri, MAX_MESSAGE_LENGTH)
+          : undefined,
     };
   }
   return facts;
 }
 
-/** The last segment of a class name, if the value is one. */
-function className(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  if (!CLASS_NAME.test(trimmed) || trimmed.length > 200) return undefined;
+/**
+ * The last segment of a class name, if the value is one once scrubbed: a value that held a secret
+ * (a broken server echoing the token as `exc_type`) reads `[redacted]` and is no class name.
+ */
+function className(value: unknown, secrets: SecretSet): string | undefined {
+  if (typeof value !== 'string' || value.length > 2 * MAX_CLASS_NAME_LENGTH) return undefined;
+  const trimmed = secrets.scrub(value).trim();
+  if (trimmed.length > MAX_CLASS_NAME_LENGTH || !CLASS_NAME.test(trimmed)) return undefined;
   return trimmed.slice(trimmed.lastIndexOf('.') + 1);
 }
 
 /** v14 bodies without `exc_type` may still carry `"exception": "frappe.exceptions.X: text"`. */
-function classFromExceptionLine(exception: unknown): string | undefined {
-  if (typeof exception !== 'string') return undefined;
-  const head = exception.trim().split(':', 1)[0] ?? '';
-  return head.includes('.') ? className(head) : undefined;
+function classFromExceptionLine(line: CappedText | undefined, secrets: SecretSet): string | undefined {
+  if (!line) return undefined;
+  const text = line.text.trimStart();
+  const colon = text.indexOf(':');
+  const head = colon === -1 ? text : text.slice(0, colon);
+  return head.includes('.') ? className(head, secrets) : undefined;
 }
 
-function exceptionLineText(exception: unknown): string | undefined {
-  if (typeof exception !== 'string') return undefined;
-  const colon = exception.indexOf(':');
-  const text = colon === -1 ? '' : htmlToText(exception.slice(colon + 1));
+function exceptionLineText(line: CappedText | undefined, secrets: SecretSet): string | undefined {
+  const colon = line ? line.text.indexOf(':') : -1;
+  if (!line || colon === -1) return undefined;
+  const text = decodeServerText(
+    { text: line.text.slice(colon + 1), cut: line.cut },
+    secrets,
+    MAX_MESSAGE_LENGTH,
+  );
   return text || undefined;
 }
 
-function plainMessage(message: unknown): string | undefined {
+function plainMessage(message: unknown, secrets: SecretSet): string | undefined {
   if (typeof message !== 'string') return undefined;
-  return htmlToText(message) || undefined;
-}
-
-function truncate(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH - 1)}…` : text;
+  return serverText(message, secrets, MAX_MESSAGE_LENGTH) || undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

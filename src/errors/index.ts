@@ -28,9 +28,12 @@ export { FrappeValidationError } from './frappe-validation-error';
 export { classifyNetworkFailure, errorFromNetworkFailure, type FailedRequest } from './from-network-failure';
 export { type ErrorResponse, errorFromResponse } from './from-response';
 export type { HeaderSource } from './headers';
+export { htmlToText } from './html-to-text';
 export { fingerprint, REDACTED, redactSecrets, sanitizeUrl } from './redact';
 export { parseRetryAfter } from './retry-after';
-export { decodeServerMessages, htmlToText } from './server-messages';
+// Not re-exported from the package root: a helper for this package's own layers.
+export { scrubError } from './scrub-error';
+export { decodeServerMessages } from './server-messages';
 export {
   TokenStoreError,
   type TokenStoreErrorOptions,

@@ -1,29 +1,15 @@
 import { createHash } from 'node:crypto';
+import { SecretSet, type SecretSource } from './secret-set';
 
-/** What a redacted secret is replaced with. */
-export const REDACTED = '[redacted]';
-
-/** Secrets shorter than this are not redacted: replacing 1–3 characters would garble any text. */
-const MIN_SECRET_LENGTH = 4;
+export { REDACTED } from './secret-set';
 
 /**
  * Replaces every occurrence of each secret (of length ≥ 4) in `text` with `[redacted]`, also in
- * its percent-encoded form. Longer secrets are replaced first, so a secret that contains another
- * one is removed whole. Non-string entries are ignored.
+ * its percent-encoded, JSON-escaped and HTML-escaped forms. A secret that contains another, or
+ * overlaps it, is removed whole. Non-string entries are ignored.
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  const variants = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    variants.add(secret);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) variants.add(encoded);
-  }
-  let result = text;
-  for (const variant of [...variants].sort((a, b) => b.length - a.length)) {
-    result = result.split(variant).join(REDACTED);
-  }
-  return result;
+  return SecretSet.from(secrets).scrub(text);
 }
 
 /**
@@ -61,17 +47,47 @@ function originAndPath(url: URL): string {
   return `${origin}${url.pathname}`;
 }
 
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+/**
+ * A URL in running text. The scheme is bounded (real ones are a few letters) so that each start
+ * position costs a fixed amount: an unbounded `[a-z0-9+.-]*` would rescan `a.a.a.a…` from every
+ * letter, quadratic in the text.
+ */
+const URL_IN_TEXT = /[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`]+/gi;
 
-/** V8's JSON.parse messages quote the start of the input, which may be a token. */
-const JSON_INPUT_SNIPPET = /"[\s\S]*"(?:\.\.\.)?(?=\s+is not valid JSON)/;
+/** The end of the input snippet V8 quotes in JSON.parse errors: `"xRefr3shTo"... is not valid JSON`. */
+const JSON_SNIPPET_END = /"(?:\.\.\.)?(?=\s+is not valid JSON)/g;
 
 /**
  * Text made safe to keep in an error: URLs lose their query, fragment and userinfo, the input
  * snippet that V8 puts in JSON.parse errors is dropped, and the given secrets are redacted.
+ * Linear in the length of the text.
  */
-export function scrubText(text: string, secrets: Iterable<string> = []): string {
+export function scrubText(text: string, secrets: SecretSource = SecretSet.NONE): string {
   const withoutUrls = text.replace(URL_IN_TEXT, (match) => sanitizeUrl(match));
-  const withoutSnippet = withoutUrls.replace(JSON_INPUT_SNIPPET, '<input>');
-  return redactSecrets(withoutSnippet, secrets);
+  return SecretSet.from(secrets).scrub(withoutJsonSnippet(withoutUrls));
+}
+
+/**
+ * {@link scrubText} of at most `max` characters of `text`, ending in `…` when cut. The cut comes
+ * first, so the work is bounded by `max` whatever the length of `text`, and never leaves part of a
+ * secret behind.
+ */
+export function scrubAndTruncate(text: string, secrets: SecretSource, max: number): string {
+  const set = SecretSet.from(secrets);
+  const head = set.cut(text, max);
+  const clean = scrubText(head.text, set);
+  return head.cut || clean.length > max ? `${clean.slice(0, Math.max(0, max - 1))}…` : clean;
+}
+
+/** From the first `"` to the end of the last snippet, as the greedy `"[\s\S]*"` would take it. */
+function withoutJsonSnippet(text: string): string {
+  let end = -1;
+  let lastQuote = -1;
+  for (const match of text.matchAll(JSON_SNIPPET_END)) {
+    lastQuote = match.index;
+    end = match.index + match[0].length;
+  }
+  const start = text.indexOf('"');
+  if (end === -1 || start === -1 || start >= lastQuote) return text;
+  return `${text.slice(0, start)}<input>${text.slice(end)}`;
 }
