@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
-import { errorFromResponse, FrappeNetworkError } from '../errors';
+import { errorFromResponse } from '../errors';
 import { CallScope } from '../transport/call-scope';
 import { type HttpTransport, pathOf, type RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';

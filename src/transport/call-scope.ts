@@ -72,7 +72,8 @@ export class CallScope implements CancelSignal {
 
   addEventListener(_type: 'abort', listener: () => void): void {
     if (this.abortReason) return;
-    (this.listeners ??= []).push(listener);
+    if (!this.listeners) this.listeners = [];
+    this.listeners.push(listener);
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AuthorizationRequiredError, TokenStoreError } from '../../src';
+import { TokenStoreError } from '../../src';
 import {
   advanceTime,
   authorizeAs,

@@ -62,6 +62,18 @@ export class ManualClock {
   }
 }
 
+/**
+ * The engine `clientFor` gives its clients unless a test says otherwise: `FRAPPE_TEST_TRANSPORT`
+ * (`axios`, the default, or `undici`); `npm test` runs the integration tests once with each.
+ */
+export const TEST_TRANSPORT = testTransport(process.env.FRAPPE_TEST_TRANSPORT);
+
+function testTransport(value: string | undefined): 'axios' | 'undici' {
+  if (value === undefined || value === '' || value === 'axios') return 'axios';
+  if (value === 'undici') return 'undici';
+  throw new Error(`FRAPPE_TEST_TRANSPORT must be 'axios' or 'undici', not '${value}'`);
+}
+
 /** A client for the site, closed after each test; its events and log lines go to the leak scan. */
 export function clientFor(
   site: FrappeEmulator,
@@ -74,6 +86,7 @@ export function clientFor(
     store: new Keyv(),
     refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
     logger: { debug: auditLine, info: auditLine, warn: auditLine, error: auditLine },
+    transport: TEST_TRANSPORT,
     ...overrides,
   });
   client.on('token', (event) => auditLine(JSON.stringify(event)));
