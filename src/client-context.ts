@@ -3,6 +3,7 @@ import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
 import { discoverIssuer } from './auth/issuer-discovery';
 import { inProcessLockFor, type RefreshLock } from './auth/refresh-lock';
 import { type LogLine, safeLogger } from './auth/safe-logger';
+import { makeStoreThrow } from './auth/strict-store';
 import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenEventBus } from './auth/token-event-bus';
 import { TokenLifecycle } from './auth/token-lifecycle';
@@ -66,6 +67,7 @@ export function createContext(options: ResolvedOptions): SharedContext {
       )
     : undefined;
   const log = safeLogger(options.logger);
+  if (!options.storeInProcess) makeStoreThrow(options.store, log);
   return {
     options,
     transport,

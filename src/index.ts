@@ -5,6 +5,12 @@
 export type { AuthorizationBindingOptions } from './auth/authorization-flow';
 export type { LoopbackOptions } from './auth/loopback-receiver';
 export type { FrappeProfile } from './auth/profile-endpoint';
+export {
+  createRedisRefreshLock,
+  type RedisLockClient,
+  type RedisRefreshLock,
+  type RedisRefreshLockOptions,
+} from './auth/redis-refresh-lock';
 export type { RefreshLease, RefreshLock } from './auth/refresh-lock';
 export type { StoredToken } from './auth/stored-token';
 export type { TokenEvent, TokenEventListener, TokenEventType } from './auth/token-events';
