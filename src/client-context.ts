@@ -1,4 +1,5 @@
 import { AuthorizationFlow } from './auth/authorization-flow';
+import { ClientSecrets } from './auth/client-secrets';
 import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
 import { discoverIssuer } from './auth/issuer-discovery';
 import { inProcessLockFor, type RefreshLock } from './auth/refresh-lock';
@@ -31,6 +32,8 @@ export interface SharedContext {
   log: LogLine;
   /** Token key → its lifecycle. */
   lifecycles: Map<string, TokenLifecycle>;
+  /** Every secret the client holds now, to scrub from whatever error leaves it. */
+  secrets: ClientSecrets;
   discoveredIssuer?: Promise<string>;
 }
 
@@ -78,6 +81,7 @@ export function createContext(options: ResolvedOptions): SharedContext {
     events: new TokenEventBus(log),
     log,
     lifecycles: new Map(),
+    secrets: new ClientSecrets(options.clientSecret),
     tokenEndpoint: new TokenEndpoint(transport, FRAPPE_OAUTH_PATHS.token, {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
@@ -115,8 +119,11 @@ export function lifecycleFor(context: SharedContext, tokenKey: string): TokenLif
       issuer: () => expectedIssuer(context),
       events: context.events,
       log: context.log,
+      secrets: () => context.secrets.current(),
     });
     context.lifecycles.set(tokenKey, lifecycle);
+    const added = lifecycle;
+    context.secrets.addSource(() => added.secrets());
   }
   return lifecycle;
 }

@@ -21,7 +21,7 @@ import type { ListOptions } from './documents/list-query';
 import { type CallOptions, call, getCount, getDoc, getList, getValue } from './documents/read-documents';
 import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './documents/upload-file';
 import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-documents';
-import { FrappeConfigurationError, FrappeInputError } from './errors';
+import { FrappeConfigurationError, FrappeError, FrappeInputError, scrubError } from './errors';
 import { type FrappeOAuthClientOptions, resolveOptions } from './options';
 import { checkRequestConfig, type FrappeRequestConfig, type FrappeResponse } from './requests/request-config';
 import { RequestExecutor } from './requests/request-executor';
@@ -67,6 +67,7 @@ export class FrappeOAuthClient {
         resolved.retry,
         resolved.random,
         resolved.timeoutMs,
+        () => this.context.secrets.current(),
       ),
       store: this.context.store,
       retry: resolved.retry,
@@ -115,18 +116,33 @@ export class FrappeOAuthClient {
     }
     // The binding stops here: the code exchange and the lifecycle get the request options only.
     const { binding, ...options } = callbackOptions;
-    const { code, pending } = await this.requireFlow().accept(callbackUrl, { binding });
-    // The token goes to the key that started the authorization, whichever client takes the callback.
-    const target = lifecycleFor(this.context, pending.tokenKey);
-    return this.inScope('handling the authorization callback', options, async (scope) => {
-      const response = await this.context.tokenEndpoint.authorizationCode(
-        code,
-        pending.redirectUri,
-        pending.codeVerifier,
-        scope.requestOptions(),
-      );
-      return target.acceptTokenResponse(response, pending.nonce, scope);
-    });
+    const code = codeOf(callbackUrl);
+    // While the callback is handled, its code and binding (and then the verifier) are secrets too.
+    const release = this.context.secrets.hold(code, binding);
+    try {
+      const accepted = await this.requireFlow().accept(callbackUrl, { binding });
+      const { pending } = accepted;
+      const releaseVerifier = this.context.secrets.hold(pending.codeVerifier);
+      // The token goes to the key that started the authorization, whichever client takes the callback.
+      const target = lifecycleFor(this.context, pending.tokenKey);
+      try {
+        return await this.inScope('handling the authorization callback', options, async (scope) => {
+          const response = await this.context.tokenEndpoint.authorizationCode(
+            accepted.code,
+            pending.redirectUri,
+            pending.codeVerifier,
+            scope.requestOptions(),
+          );
+          return target.acceptTokenResponse(response, pending.nonce, scope);
+        });
+      } finally {
+        releaseVerifier();
+      }
+    } catch (error) {
+      throw this.scrubbed(error);
+    } finally {
+      release();
+    }
   }
 
   /**
@@ -168,15 +184,20 @@ export class FrappeOAuthClient {
     if (typeof username !== 'string' || username === '' || typeof password !== 'string' || password === '') {
       throw new FrappeInputError({ message: 'loginWithPassword needs a non-empty username and password' });
     }
-    return this.inScope('signing in with a password', options, async (scope) => {
-      const response = await this.context.tokenEndpoint.password(
-        username,
-        password,
-        this.context.options.scopes.join(' '),
-        scope.requestOptions(),
-      );
-      return this.lifecycle.acceptTokenResponse(response, undefined, scope);
-    });
+    const release = this.context.secrets.hold(password);
+    try {
+      return await this.inScope('signing in with a password', options, async (scope) => {
+        const response = await this.context.tokenEndpoint.password(
+          username,
+          password,
+          this.context.options.scopes.join(' '),
+          scope.requestOptions(),
+        );
+        return this.lifecycle.acceptTokenResponse(response, undefined, scope);
+      });
+    } finally {
+      release();
+    }
   }
 
   /**
@@ -449,9 +470,25 @@ export class FrappeOAuthClient {
     const scope = this.lifecycle.scope(label, options);
     try {
       return await scope.race(work(scope));
+    } catch (error) {
+      throw this.scrubbed(error);
     } finally {
       scope.dispose();
     }
+  }
+
+  /** An error leaving the client carries none of the secrets it holds now (see ClientSecrets). */
+  private scrubbed(error: unknown): unknown {
+    return error instanceof FrappeError ? scrubError(error, this.context.secrets.current()) : error;
+  }
+}
+
+/** The `code` a callback URL carries, if it can be read (only to keep it out of errors). */
+function codeOf(callbackUrl: string | URL): string | undefined {
+  try {
+    return new URL(String(callbackUrl), 'http://callback.invalid').searchParams.get('code') ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 

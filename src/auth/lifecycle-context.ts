@@ -2,7 +2,9 @@ import {
   AuthorizationCallbackError,
   AuthorizationRequiredError,
   errorFromResponse,
+  FrappeError,
   fingerprint,
+  scrubError,
 } from '../errors';
 import type { CallScope } from '../transport/call-scope';
 import type { ClockSkew } from '../transport/clock-skew';
@@ -37,6 +39,8 @@ export interface LifecycleDeps {
   issuer(): Promise<string>;
   events: TokenEventBus;
   log: LogLine;
+  /** Every secret the client holds now (scrubbed from the errors events describe). */
+  secrets(): Iterable<string>;
 }
 
 const ID_TOKEN_CLOCK_TOLERANCE_SECONDS = 120;
@@ -185,6 +189,7 @@ export class LifecycleContext {
       expiresAt: token.expires_at,
     };
     if (token.user !== undefined) event.user = token.user;
+    if (error instanceof FrappeError) scrubError(error, this.deps.secrets());
     if (error instanceof Error) event.error = { name: error.name, message: error.message };
     this.deps.events.emit(event);
   }

@@ -37,6 +37,11 @@ export class TokenLifecycle {
     return this.context.tokenKey;
   }
 
+  /** The secrets of this token key held in memory now (for scrubbing errors). */
+  secrets(): Iterable<string | undefined> {
+    return this.context.slot.secrets();
+  }
+
   /** A scope for one public call of this lifecycle's client. */
   scope(label: string, options: { signal?: AbortSignal; timeoutMs?: number }): CallScope {
     return new CallScope(label, options, this.context.options.timeoutMs);

@@ -112,6 +112,16 @@ export class TokenSlot {
     return this.pending;
   }
 
+  /** The secrets this slot holds now: the current and the pending pair, with their id_tokens. */
+  *secrets(): Iterable<string | undefined> {
+    for (const token of [this.current, this.pending?.token]) {
+      if (!token) continue;
+      yield token.access_token;
+      yield token.refresh_token;
+      yield token.id_token;
+    }
+  }
+
   is(token: StoredToken): boolean {
     return this.current !== undefined && this.current.access_token === token.access_token;
   }

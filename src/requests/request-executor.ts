@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
-import { errorFromResponse } from '../errors';
+import { errorFromResponse, FrappeError, scrubError } from '../errors';
 import { CallScope } from '../transport/call-scope';
 import { type HttpTransport, pathOf, type RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
@@ -36,6 +36,8 @@ export class RequestExecutor {
     private readonly random: () => number,
     /** The default deadline of a call. */
     private readonly timeoutMs: number,
+    /** Every secret the client holds now: scrubbed from any error this call ends with. */
+    private readonly secrets: () => Iterable<string> = () => [],
   ) {}
 
   async execute(config: TransportRequest, options: ExecuteOptions = {}): Promise<TransportResponse> {
@@ -82,7 +84,8 @@ export class RequestExecutor {
         },
       );
     } catch (error) {
-      throw unwrap(error, scope);
+      const final = unwrap(error, scope);
+      throw final instanceof FrappeError ? scrubError(final, this.secrets()) : final;
     } finally {
       if (!options.scope) scope.dispose();
     }
