@@ -4,7 +4,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { FrappeNetworkError } from '../errors';
 import { networkError } from './network-error';
 import { type ProxyRoute, TunnelingAgent } from './proxy';
-import type { CancelSignal, TransportEngine, TransportRequest, TransportResponse } from './transport';
+import type { EngineOptions, TransportEngine, TransportRequest, TransportResponse } from './transport';
 
 /**
  * The default engine: one axios instance with keep-alive agents. axios's own proxy support is
@@ -38,7 +38,7 @@ export class AxiosEngine implements TransportEngine {
   async send(
     url: URL,
     request: TransportRequest & { method: string },
-    options: { signal?: CancelSignal; timeoutMs: number; maxResponseBytes: number },
+    options: EngineOptions,
   ): Promise<TransportResponse> {
     const config: AxiosRequestConfig = {
       method: request.method,
@@ -47,7 +47,9 @@ export class AxiosEngine implements TransportEngine {
       data: request.data,
       // axios takes any object with aborted/addEventListener/removeEventListener (GenericAbortSignal).
       signal: options.signal as AxiosRequestConfig['signal'],
-      timeout: options.timeoutMs,
+      // axios's timeout is a socket idle timer set per request; when the call's deadline already
+      // arrives through the signal, it would only repeat that (and cost a timer per request).
+      timeout: options.deadlineBySignal ? 0 : options.timeoutMs,
       // Counted on the decompressed bytes as they arrive; past it the stream is destroyed.
       maxContentLength: options.maxResponseBytes,
     };

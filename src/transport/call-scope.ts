@@ -24,7 +24,8 @@ export class CallScope implements CancelSignal {
   private readonly caller: AbortSignal | undefined;
 
   constructor(
-    private readonly label: string,
+    /** What the call is, for the messages of its errors (a function: built only if needed). */
+    private readonly label: string | (() => string),
     options: RequestOptions,
     defaultTimeoutMs: number,
     { background = false }: { background?: boolean } = {},
@@ -93,7 +94,9 @@ export class CallScope implements CancelSignal {
   requestOptions(perRequestMs?: number): SendOptions {
     this.throwIfAborted();
     const left = Math.max(1, this.remainingMs());
-    return { signal: this, timeoutMs: perRequestMs === undefined ? left : Math.min(left, perRequestMs) };
+    if (perRequestMs !== undefined && perRequestMs < left) return { signal: this, timeoutMs: perRequestMs };
+    // The scope's own deadline is the bound: this signal aborts then.
+    return { signal: this, timeoutMs: left, deadlineBySignal: true };
   }
 
   throwIfAborted(): void {
@@ -132,8 +135,9 @@ export class CallScope implements CancelSignal {
 
   private abort(reason: 'aborted' | 'timeout', timeoutMs?: number): void {
     if (this.abortReason) return;
+    const label = typeof this.label === 'function' ? this.label() : this.label;
     const message =
-      reason === 'timeout' ? `${this.label} timed out after ${timeoutMs} ms` : `${this.label} was aborted`;
+      reason === 'timeout' ? `${label} timed out after ${timeoutMs} ms` : `${label} was aborted`;
     this.abortReason = new FrappeNetworkError({
       message,
       reason,

@@ -66,6 +66,7 @@ export class HttpTransport {
         {
           signal: options.signal,
           timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+          deadlineBySignal: options.deadlineBySignal === true && options.timeoutMs !== undefined,
           maxResponseBytes: request.maxResponseBytes ?? this.maxResponseBytes,
         },
       );

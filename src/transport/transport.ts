@@ -20,6 +20,11 @@ export interface CancelSignal {
 export interface SendOptions {
   signal?: CancelSignal;
   timeoutMs?: number;
+  /**
+   * The signal aborts when `timeoutMs` runs out (a call's deadline does): the engine then needs
+   * no timer of its own for this request.
+   */
+  deadlineBySignal?: boolean;
 }
 
 /** A real AbortSignal for a cancel signal (the same one when it is already an AbortSignal). */
@@ -31,6 +36,17 @@ export function toAbortSignal(cancel: CancelSignal): AbortSignal {
   if (cancel.aborted) controller.abort(cancel.reason);
   else cancel.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
   return controller.signal;
+}
+
+/** What an engine is told about one request. */
+export interface EngineOptions {
+  signal?: CancelSignal;
+  /** The longest the request may take, body included. */
+  timeoutMs: number;
+  /** True when `signal` aborts at `timeoutMs` by itself (see SendOptions). */
+  deadlineBySignal?: boolean;
+  /** The largest (decompressed) body accepted. */
+  maxResponseBytes: number;
 }
 
 /** A request as the SDK builds it, free of any HTTP library's types. */
@@ -68,7 +84,7 @@ export interface TransportEngine {
   send(
     url: URL,
     request: TransportRequest & { method: string },
-    options: { signal?: CancelSignal; timeoutMs: number; maxResponseBytes: number },
+    options: EngineOptions,
   ): Promise<TransportResponse>;
   /** Releases pooled connections; nothing of the engine keeps Node alive afterwards. */
   close(): void;

@@ -5,10 +5,16 @@ import { FrappeConfigurationError, FrappeNetworkError } from '../errors';
 import { networkError } from './network-error';
 import type { ProxyRoute } from './proxy';
 import { BodyTooLargeError, decodersFor, decodeUtf8, headersFromRaw, readBounded } from './response-body';
-import type { CancelSignal, TransportEngine, TransportRequest, TransportResponse } from './transport';
+import type {
+  CancelSignal,
+  EngineOptions,
+  TransportEngine,
+  TransportRequest,
+  TransportResponse,
+} from './transport';
 import { loadUndici, type Undici } from './undici-loader';
 
-type SendOptions = { signal?: CancelSignal; timeoutMs: number; maxResponseBytes: number };
+type SendOptions = EngineOptions;
 type RequestBody = string | Buffer | Uint8Array | Readable | InstanceType<Undici['FormData']> | null;
 
 /**
@@ -45,17 +51,20 @@ export class UndiciEngine implements TransportEngine {
     const onCallerAbort = () => controller.abort(callerAbortReason(options.signal, label));
     if (options.signal?.aborted) onCallerAbort();
     else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const timer = setTimeout(() => {
-      controller.abort(
-        new FrappeNetworkError({
-          message: `${label} timed out after ${options.timeoutMs} ms`,
-          reason: 'timeout',
-          code: 'ETIMEDOUT',
-        }),
-      );
-    }, options.timeoutMs);
+    // A call's deadline already arrives through its signal; otherwise bound the request here.
+    const timer = options.deadlineBySignal
+      ? undefined
+      : setTimeout(() => {
+          controller.abort(
+            new FrappeNetworkError({
+              message: `${label} timed out after ${options.timeoutMs} ms`,
+              reason: 'timeout',
+              code: 'ETIMEDOUT',
+            }),
+          );
+        }, options.timeoutMs);
     // The request's own socket keeps Node alive while it runs; the timer must not outlive it.
-    timer.unref();
+    timer?.unref();
     try {
       const undici = await loadUndici();
       throwIfAborted(signal);
