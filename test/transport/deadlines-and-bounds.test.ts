@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FrappeInputError, FrappeNetworkError, FrappeOAuthClient } from '../../src';
+import { TEST_TRANSPORT } from '../helpers/frappe-site';
 import { startHostileServer, streamBody } from '../helpers/hostile-server';
 import { runNode } from '../helpers/run-node';
 import { auditSecret, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
@@ -26,6 +27,7 @@ async function clientOf(baseUrl: string, options: Record<string, unknown> = {}):
     clientId: 'shop',
     clientSecret: 'shop-secret',
     retry: { retries: 0 },
+    transport: TEST_TRANSPORT,
     ...options,
   });
   clients.push(client);
@@ -82,7 +84,11 @@ describe('deadlines', () => {
       response.end('{"data": {"name": "Jane"}}');
     });
     const script = join(process.cwd(), 'test/fixtures/await-retry-wait.mts');
-    const { code, stdout, killed } = await runNode(script, { SITE_URL: server.url }, 15_000);
+    const { code, stdout, killed } = await runNode(
+      script,
+      { SITE_URL: server.url, FRAPPE_TEST_TRANSPORT: TEST_TRANSPORT },
+      15_000,
+    );
     expect(killed).toBe(false);
     expect(stdout).toContain('got Jane');
     expect(code).toBe(0);
@@ -121,14 +127,16 @@ describe('bounds', () => {
   it('a gzip bomb counts its decompressed bytes: the token endpoint takes at most 1 MiB', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    const server = await startHostileServer((request, response) => {
+    // Every path answers the bomb: the token endpoint first, then a REST call.
+    const server = await startHostileServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      response.end(request.url?.includes('get_token') ? bomb : bomb);
+      response.end(bomb);
     });
     const client = new FrappeOAuthClient({
       baseUrl: server.url,
       clientId: 'shop',
       clientSecret: 'shop-secret',
+      transport: TEST_TRANSPORT,
     });
     clients.push(client);
     const error = await rejectionOf(
