@@ -54,6 +54,7 @@ export function createContext(options: ResolvedOptions): SharedContext {
     options.store,
     `${encodeURIComponent(options.baseUrl)}:${encodeURIComponent(options.clientId)}`,
     options.storeInProcess,
+    options.cipher,
   );
   const endpoints = endpointsFor(options.baseUrl, options.issuer);
   const flow = options.redirectUri

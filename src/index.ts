@@ -15,6 +15,7 @@ export type { RefreshLease, RefreshLock } from './auth/refresh-lock';
 export type { StoredToken } from './auth/stored-token';
 export type { TokenEvent, TokenEventListener, TokenEventType } from './auth/token-events';
 export type { KeyvLike } from './auth/token-store';
+export type { EncryptionOptions } from './auth/value-encryption';
 export { FrappeOAuthClient } from './client';
 export type { DocMethodOptions } from './documents/document-actions';
 export type { FieldName, FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';

@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import type { FrappeLogger, LifecycleOptions } from './auth/lifecycle-options';
 import type { RefreshLock } from './auth/refresh-lock';
 import type { KeyvLike } from './auth/token-store';
+import { type EncryptionOptions, ValueCipher } from './auth/value-encryption';
 import { FrappeConfigurationError } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './requests/retry-policy';
 import { isLoopbackHost } from './transport/loopback-host';
@@ -23,6 +24,14 @@ export interface FrappeOAuthClientOptions {
   store?: KeyvLike;
   /** Which stored token this client uses (one per Frappe user); default `'default'`. */
   tokenKey?: string;
+  /**
+   * Encrypt tokens and pending authorizations in the store (AES-256-GCM), with any Keyv store:
+   * `{ keys: { k1: key }, current: 'k1' }`, each key 32 bytes (a Buffer/Uint8Array or base64).
+   * New writes use `current`; values under the other key ids of `keys` are still read (and
+   * rewritten under `current`), so keys rotate without signing anyone out. Plaintext tokens
+   * stored before are read and rewritten encrypted. Default: none (values stored as they are).
+   */
+  encryption?: EncryptionOptions;
   /**
    * Who may refresh a stored token right now. Default: a lock inside this process, shared by every
    * client of the process that uses the same store object. Processes sharing one store need a lock
@@ -106,6 +115,8 @@ export interface ResolvedOptions extends LifecycleOptions {
   store: KeyvLike;
   /** True when `store` is the default in-memory one. */
   storeInProcess: boolean;
+  /** From the `encryption` option; undefined when values are stored as they are. */
+  cipher: ValueCipher | undefined;
   refreshLock: RefreshLock | undefined;
   tokenKey: string;
   refreshMarginSeconds: number;
@@ -188,6 +199,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     scopes: [...scopes],
     store: options.store ?? inMemoryStore(),
     storeInProcess: options.store === undefined,
+    cipher: options.encryption === undefined ? undefined : ValueCipher.from(options.encryption),
     refreshLock: options.refreshLock,
     tokenKey,
     refreshMarginSeconds: nonNegative(options.refreshMarginSeconds, 60, 'refreshMarginSeconds'),

@@ -84,6 +84,9 @@ export class TokenIntake {
   async logout(scope: CallScope): Promise<void> {
     const context = this.context;
     const { store } = context.deps;
+    // A refresh still running would write its new pair after the delete: let it finish, then
+    // revoke whatever it produced along with the rest.
+    await scope.race<unknown>(context.slot.runningRefresh ?? Promise.resolve()).catch(() => undefined);
     const pending = context.slot.pendingWrite?.token;
     const stored = await store
       .getToken(context.tokenKey, context.storeDeadline(scope))

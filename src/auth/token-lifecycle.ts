@@ -222,8 +222,8 @@ export class TokenLifecycle {
     })();
     slot.checkStarted(flight, probe, context.localNow());
     flight.then(
-      (result) => slot.checkFinished(token, result),
-      () => slot.checkFinished(token, undefined),
+      (result) => slot.checkFinished(token, result, flight),
+      () => slot.checkFinished(token, undefined, flight),
     );
     return flight;
   }

@@ -207,8 +207,9 @@ export class TokenSlot {
   }
 
   /** `check finished`: a valid answer verifies the token, a rejection marks it dead. */
-  checkFinished(token: StoredToken, result: CheckResult | undefined): void {
-    this.checkFlight = undefined;
+  checkFinished(token: StoredToken, result: CheckResult | undefined, flight?: Promise<CheckResult>): void {
+    // Only the check that is still the slot's is done; one started since for a newer token runs on.
+    if (flight === undefined || this.checkFlight === flight) this.checkFlight = undefined;
     if (!this.is(token) || result === undefined) return;
     if (result.kind === 'valid') {
       this.move('standing', 'verified', 'check passed');
@@ -234,8 +235,9 @@ export class TokenSlot {
    * it, it stays pending here, is used, and is written again on later calls.
    */
   refreshSucceeded(previous: StoredToken, fresh: StoredToken, written: boolean, verified: boolean): void {
-    this.refreshFlight = undefined;
+    this.requireRunning('refresh succeeded');
     this.move('refresh', 'idle', 'refresh succeeded');
+    this.refreshFlight = undefined;
     this.cooldownUntil = 0;
     this.lastFailure = undefined;
     // Someone signed in while the refresh ran: the store holds the truth, read on the next call.
@@ -250,8 +252,9 @@ export class TokenSlot {
 
   /** `refresh adopted`: the refresh found a newer pair in the store (another caller or process). */
   refreshAdopted(stored: StoredToken): void {
-    this.refreshFlight = undefined;
+    this.requireRunning('refresh adopted');
     this.move('refresh', 'idle', 'refresh found a newer stored pair');
+    this.refreshFlight = undefined;
     this.cooldownUntil = 0;
     this.lastFailure = undefined;
     if (!this.is(stored)) this.replace(stored, 'unverified', 'adopted');
@@ -262,15 +265,22 @@ export class TokenSlot {
    * a refusal also remembers the refresh token, so it is never sent again.
    */
   refreshFailed(from: StoredToken, kind: RefreshFailureKind, error: unknown, cooldownUntil: number): void {
-    this.refreshFlight = undefined;
-    this.lastFailure = error;
-    this.cooldownUntil = cooldownUntil;
+    this.requireRunning('refresh failed');
+    if (this.current !== undefined && this.current.refresh_token !== from.refresh_token) {
+      // A new pair arrived while this refresh ran (a sign-in): the failure says nothing about it.
+      this.move('refresh', 'idle', 'refresh of a replaced pair failed');
+      this.refreshFlight = undefined;
+      return;
+    }
     if (kind === 'refused') {
-      this.refusedRefreshToken = from.refresh_token;
       this.move('refresh', 'refused', 'refresh refused');
+      this.refusedRefreshToken = from.refresh_token;
     } else {
       this.move('refresh', 'cooling_down', `refresh failed (${kind})`);
     }
+    this.refreshFlight = undefined;
+    this.lastFailure = error;
+    this.cooldownUntil = cooldownUntil;
   }
 
   /** `pending written`: the store took the refreshed pair at last. */
@@ -281,6 +291,12 @@ export class TokenSlot {
   /** `pending superseded`: the store holds a newer pair than the pending one; the pending one goes. */
   pendingSuperseded(): void {
     this.pending = undefined;
+  }
+
+  private requireRunning(what: string): void {
+    if (this.refreshStanding !== 'running') {
+      throw new Error(`token slot: ${what} while no refresh runs (${this.refreshStanding})`);
+    }
   }
 
   private replace(token: StoredToken | undefined, standing: TokenStanding, why: string): void {
