@@ -143,6 +143,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     throw new FrappeConfigurationError({ message: 'FrappeOAuthClient needs an options object' });
   }
   const baseUrl = parseHttpUrl(options.baseUrl, 'baseUrl');
+  refuseDeskOrApiPath(baseUrl);
   if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
     throw new FrappeConfigurationError({ message: 'clientId must be a non-empty string' });
   }
@@ -154,7 +155,24 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     });
   }
   // Validated, but kept byte for byte: Frappe matches redirect URIs exactly.
-  if (options.redirectUri !== undefined) parseHttpUrl(options.redirectUri, 'redirectUri');
+  if (options.redirectUri !== undefined) {
+    const redirect = parseHttpUrl(options.redirectUri, 'redirectUri');
+    // The authorization code travels to the redirect URI: over plain http anyone on the path can
+    // read it (PKCE protects a public client only as long as the verifier stays secret).
+    if (redirect.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(redirect.hostname)) {
+      throw new FrappeConfigurationError({
+        message: `refusing a plain-http redirectUri on ${redirect.host}: the authorization code would travel unencrypted; use https, a loopback host, or set allowInsecureHttp`,
+      });
+    }
+  }
+  const userAgent = options.userAgent ?? 'frappe-oauth-client';
+  // A header value cannot hold control characters: CR/LF would split the request (header
+  // injection), and the HTTP engines throw on them and on characters past Latin-1 mid-request.
+  if (typeof userAgent !== 'string' || !/^[\x20-\x7e\xa0-\xff]*$/.test(userAgent)) {
+    throw new FrappeConfigurationError({
+      message: 'userAgent must be a string of printable characters (no CR, LF or other control characters)',
+    });
+  }
   const scopes = options.scopes ?? ['openid', 'all'];
   if (
     !Array.isArray(scopes) ||
@@ -209,7 +227,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     storeTimeoutMs: positive(options.storeTimeoutMs, 5000, 'storeTimeoutMs'),
     maxResponseBytes: positive(options.maxResponseBytes, 32 * 1024 * 1024, 'maxResponseBytes'),
     logger: options.logger ?? {},
-    userAgent: options.userAgent ?? 'frappe-oauth-client',
+    userAgent,
     allowInsecureHttp:
       allowInsecureHttp || (baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname)),
     revokeSupersededTokens: options.revokeSupersededTokens ?? false,
@@ -243,6 +261,31 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
  */
 function inMemoryStore(): KeyvLike {
   return new Keyv({ serialize: undefined, deserialize: undefined });
+}
+
+/** Path segments that are Frappe's own routes (Desk, the REST API, the login page), not a site root. */
+const FRAPPE_ROUTES = new Set(['app', 'desk', 'api', 'login']);
+
+/**
+ * A baseUrl copied from the browser (`…/app`, `…/desk`, `…/login`) or an API URL (`…/api/…`)
+ * would put every request under that route (`/app/api/resource/…`) and fail with confusing 404s.
+ * It is refused with the site root to use instead. Any other path is kept as a prefix: a site
+ * behind a reverse proxy under `/erp/` is reached at `/erp/api/…`.
+ */
+function refuseDeskOrApiPath(url: URL): void {
+  const segments = url.pathname.split('/').filter((segment) => segment !== '');
+  const lowered = segments.map((segment) => segment.toLowerCase());
+  const api = lowered.indexOf('api');
+  const last = lowered.at(-1);
+  const cut = api >= 0 ? api : last !== undefined && FRAPPE_ROUTES.has(last) ? segments.length - 1 : -1;
+  if (cut < 0) return;
+  const root = `${url.origin}${segments
+    .slice(0, cut)
+    .map((segment) => `/${segment}`)
+    .join('')}`;
+  throw new FrappeConfigurationError({
+    message: `baseUrl must be the site root, not a Desk or API path (/${segments.slice(cut).join('/')}): use ${root}`,
+  });
 }
 
 function parseHttpUrl(value: unknown, name: string): URL {

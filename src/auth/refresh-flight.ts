@@ -63,7 +63,7 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
         // Only refusals come out of the check: the site issued a pair this process will not use
         // (another user, or an id_token that fails its checks, as after a rotated client secret
         // on v14/v15, which do not authenticate the client on a refresh). Revoke it.
-        revokeQuietly(context, response.access_token, 'the rejected refresh answer');
+        revokeQuietly(context, response.body.access_token, 'the rejected refresh answer');
         throw error;
       },
     );

@@ -4,7 +4,7 @@ import type { CallScope } from '../transport/call-scope';
 import type { IdTokenClaims } from './id-token';
 import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
 import { type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
-import { classifyGrantFailure } from './token-endpoint';
+import { classifyGrantFailure, type TokenAnswer } from './token-endpoint';
 
 /**
  * A refresh that cannot succeed with this pair: the answer belongs to another user, the stored
@@ -26,7 +26,7 @@ export function requestRefresh(
   context: LifecycleContext,
   refreshToken: string,
   scope: CallScope,
-): Promise<TokenResponse> {
+): Promise<TokenAnswer> {
   const { retries, minTimeoutMs, maxTimeoutMs } = context.options.refreshRetry;
   const { tokenEndpoint } = context.deps;
   return pRetry(() => tokenEndpoint.refresh(refreshToken, scope.requestOptions(context.options.timeoutMs)), {
@@ -75,11 +75,12 @@ async function verifiedClaims(
 export async function checkRefreshed(
   context: LifecycleContext,
   previous: StoredToken,
-  response: TokenResponse,
+  answer: TokenAnswer,
   scope: CallScope,
 ): Promise<CheckedRefresh> {
+  const response = answer.body;
   const claims = response.id_token ? await verifiedClaims(context, response.id_token) : undefined;
-  const fresh = storedTokenFrom(response, context.serverNow(), previous.user);
+  const fresh = storedTokenFrom(response, answer.serverTime ?? context.serverNow(), previous.user);
   // Frappe always rotates refresh tokens; should a site not, the old one stays valid.
   fresh.refresh_token ??= previous.refresh_token;
   let user = claims?.email;

@@ -6,6 +6,7 @@ import {
   FrappeServerError,
 } from '../errors';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';
+import type { TransportResponse } from '../transport/transport';
 import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 import { isTokenResponse, type TokenResponse } from './stored-token';
 
@@ -34,22 +35,22 @@ export class TokenEndpoint {
     redirectUri: string,
     codeVerifier: string,
     options?: SendOptions,
-  ): Promise<TokenResponse> {
+  ): Promise<TokenAnswer> {
     return this.grant(
       { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier },
       options,
     );
   }
 
-  refresh(refreshToken: string, options?: SendOptions): Promise<TokenResponse> {
+  refresh(refreshToken: string, options?: SendOptions): Promise<TokenAnswer> {
     return this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, options);
   }
 
-  password(username: string, password: string, scope: string, options?: SendOptions): Promise<TokenResponse> {
+  password(username: string, password: string, scope: string, options?: SendOptions): Promise<TokenAnswer> {
     return this.grant({ grant_type: 'password', username, password, scope }, options);
   }
 
-  private async grant(params: Record<string, string>, options?: SendOptions): Promise<TokenResponse> {
+  private async grant(params: Record<string, string>, options?: SendOptions): Promise<TokenAnswer> {
     const body = new URLSearchParams(params);
     body.set('client_id', this.credentials.clientId);
     if (this.credentials.clientSecret) body.set('client_secret', this.credentials.clientSecret);
@@ -65,7 +66,7 @@ export class TokenEndpoint {
     );
     if (response.status === 200) {
       const parsed = parseJson(response.data);
-      if (isTokenResponse(parsed)) return parsed;
+      if (isTokenResponse(parsed)) return { body: parsed, serverTime: dateOf(response) };
       throw new FrappeServerError({
         message: `the token endpoint answered 200 without a bearer token (${params.grant_type} grant)`,
         status: 200,
@@ -84,6 +85,25 @@ export class TokenEndpoint {
       ],
     });
   }
+}
+
+/**
+ * A token endpoint answer: the token JSON, and the server's time when it issued it (from the
+ * answer's `Date` header), so the expiry is counted from the moment the server counts it from,
+ * not from this process's (smoothed, possibly lagging) estimate of the server's clock.
+ */
+export interface TokenAnswer {
+  body: TokenResponse;
+  /** Epoch seconds, or undefined without a usable `Date` header. */
+  serverTime: number | undefined;
+}
+
+function dateOf(response: TransportResponse): number | undefined {
+  const header = response.headers.date;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
 /** How a failed grant should be handled. */

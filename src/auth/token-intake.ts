@@ -3,6 +3,7 @@ import type { CallScope } from '../transport/call-scope';
 import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
 import type { FrappeProfile } from './profile-endpoint';
 import { isTokenResponse, type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
+import type { TokenAnswer } from './token-endpoint';
 
 /**
  * How tokens enter and leave the store on purpose: a fresh grant (callback or password), an
@@ -13,10 +14,11 @@ export class TokenIntake {
   constructor(private readonly context: LifecycleContext) {}
 
   /** Stores a token that just came from the token endpoint, after checking its id_token. */
-  async accept(response: TokenResponse, nonce: string | undefined, scope: CallScope): Promise<StoredToken> {
+  async accept(answer: TokenAnswer, nonce: string | undefined, scope: CallScope): Promise<StoredToken> {
     const context = this.context;
+    const response = answer.body;
     const claims = response.id_token ? await context.verifyIdToken(response.id_token, nonce) : undefined;
-    const token = storedTokenFrom(response, context.serverNow(), claims?.email);
+    const token = storedTokenFrom(response, answer.serverTime ?? context.serverNow(), claims?.email);
     // A verified id_token names the user: the token needs no openid_profile round trip.
     let profile: FrappeProfile | null | undefined = claims ? null : undefined;
     if (!claims && hasOpenIdScope(token)) {

@@ -5,6 +5,7 @@ import type { FrappeProfile } from './profile-endpoint';
 import { startRefresh } from './refresh-flight';
 import { readLatest } from './slot-sync';
 import type { StoredToken, TokenResponse } from './stored-token';
+import type { TokenAnswer } from './token-endpoint';
 import { TokenIntake } from './token-intake';
 import type { CheckResult } from './token-slot';
 
@@ -114,11 +115,11 @@ export class TokenLifecycle {
   }
 
   acceptTokenResponse(
-    response: TokenResponse,
+    answer: TokenAnswer,
     nonce: string | undefined,
     scope: CallScope,
   ): Promise<StoredToken> {
-    return this.intake.accept(response, nonce, scope);
+    return this.intake.accept(answer, nonce, scope);
   }
 
   importToken(input: unknown, scope: CallScope): Promise<StoredToken> {

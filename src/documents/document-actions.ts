@@ -1,7 +1,10 @@
-import { FrappeInputError } from '../errors';
+import { FrappeError, FrappeInputError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
+import type { TransportResponse } from '../transport/transport';
 import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
-import { dataOf, messageOf, pathSegment } from './envelopes';
+import { documentOf, messageOf, optionalDataOf, requiredValueOf } from './envelopes';
+import { checkJsonObject, checkJsonValue } from './json-values';
+import { methodName, pathSegment } from './names';
 import { getDoc } from './read-documents';
 import { type Doc, findDoc, syntheticResponse } from './write-support';
 
@@ -14,10 +17,11 @@ export async function submitDoc<T>(
 ): Promise<T> {
   const doc = await getDoc<Doc>(context, doctype, name, options);
   if (doc.docstatus === 1) return doc as T;
-  return docstatusChange<T>(context, doctype, name, 1, options, {
+  const response = await docstatusChange(context, doctype, name, 1, options, {
     url: `${METHOD}/frappe.client.submit`,
     data: { doc: JSON.stringify(doc) },
   });
+  return documentOf<T>(response, 'submitDoc', 'message');
 }
 
 /** Cancels a submitted document (docstatus 1 → 2) with `frappe.client.cancel`. */
@@ -29,23 +33,25 @@ export async function cancelDoc<T>(
 ): Promise<T> {
   pathSegment(doctype, 'doctype');
   pathSegment(name, 'name');
-  const result = await docstatusChange<T | undefined>(context, doctype, name, 2, options, {
+  const response = await docstatusChange(context, doctype, name, 2, options, {
     url: `${METHOD}/frappe.client.cancel`,
     data: { doctype, name },
   });
   // Older releases answer the cancelled document; newer ones answer nothing.
-  return result ?? getDoc<T>(context, doctype, name, options);
+  const answered = messageOf<unknown>(response, 'cancelDoc');
+  if (answered === undefined || answered === null) return getDoc<T>(context, doctype, name, options);
+  return documentOf<T>(response, 'cancelDoc', 'message');
 }
 
-async function docstatusChange<T>(
+async function docstatusChange(
   context: DocumentsContext,
   doctype: string,
   name: string,
   target: 1 | 2,
   options: RequestOptions,
   request: { url: string; data: Doc },
-): Promise<T> {
-  const response = await context.executor.execute(
+): Promise<TransportResponse> {
+  return context.executor.execute(
     { method: 'POST', headers: { 'Content-Type': 'application/json' }, ...request },
     {
       ...options,
@@ -58,7 +64,6 @@ async function docstatusChange<T>(
       },
     },
   );
-  return messageOf<T>(response, target === 1 ? 'submitDoc' : 'cancelDoc');
 }
 
 /** `frappe.client.rename_doc`; resolves the new name. A repeat that finds the rename done resolves. */
@@ -89,7 +94,14 @@ export async function renameDoc(
       },
     },
   );
-  return messageOf<string>(response, 'renameDoc');
+  const renamed = requiredValueOf(response, 'renameDoc', 'message');
+  if (typeof renamed !== 'string' || renamed === '') {
+    throw new FrappeError({
+      message: `renameDoc: the site answered ${response.status} with a message that is not a name`,
+      status: response.status,
+    });
+  }
+  return renamed;
 }
 
 /** `frappe.client.set_value`: one field (`field`, `value`) or several (an object); resolves the document. */
@@ -104,10 +116,12 @@ export async function setValue<T>(
   pathSegment(doctype, 'doctype');
   pathSegment(name, 'name');
   let fieldname: string;
-  if (typeof fieldOrValues === 'string' && fieldOrValues !== '') fieldname = fieldOrValues;
-  else if (fieldOrValues !== null && typeof fieldOrValues === 'object')
-    fieldname = JSON.stringify(fieldOrValues);
-  else throw new FrappeInputError({ message: 'setValue needs a field name or an object of values' });
+  if (typeof fieldOrValues === 'string' && fieldOrValues !== '') {
+    checkJsonValue(value, 'value', 'setValue');
+    fieldname = fieldOrValues;
+  } else if (fieldOrValues !== null && typeof fieldOrValues === 'object' && !Array.isArray(fieldOrValues)) {
+    fieldname = JSON.stringify(checkJsonObject(fieldOrValues, 'values', 'setValue'));
+  } else throw new FrappeInputError({ message: 'setValue needs a field name or an object of values' });
   const data: Doc = { doctype, name, fieldname };
   if (typeof fieldOrValues === 'string') data.value = value;
   const response = await context.executor.execute(
@@ -120,7 +134,7 @@ export async function setValue<T>(
     // Setting the same values twice has the effect of once.
     { ...options, idempotent: true },
   );
-  return messageOf<T>(response, 'setValue');
+  return documentOf<T>(response, 'setValue', 'message');
 }
 
 /** Options of `runDocMethod`: POST (needs write permission, default) or GET (read permission). */
@@ -138,9 +152,8 @@ export async function runDocMethod<T>(
   args: Doc = {},
   options: DocMethodOptions = {},
 ): Promise<T> {
-  if (typeof method !== 'string' || !/^\w+$/.test(method)) {
-    throw new FrappeInputError({ message: 'runDocMethod: method must be a method name' });
-  }
+  methodName(method, 'runDocMethod');
+  checkJsonObject(args, 'args', 'runDocMethod');
   const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`;
   const response = await context.executor.execute(
     options.httpMethod === 'GET'
@@ -154,7 +167,8 @@ export async function runDocMethod<T>(
         },
     options,
   );
-  return dataOf<T>(response, 'runDocMethod');
+  // A method that returned None answers no `data`.
+  return optionalDataOf<T>(response, 'runDocMethod') as T;
 }
 
 function stringParams(args: Doc): Record<string, string> {

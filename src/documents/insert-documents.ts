@@ -3,7 +3,8 @@ import { retryDelayMs } from '../requests/retry-policy';
 import type { RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
 import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
-import { dataOf, messageOf, pathSegment } from './envelopes';
+import { documentOf, listOf } from './envelopes';
+import { pathSegment } from './names';
 import { checkDoc, type Doc, findDoc, hasChanges, isAmbiguous } from './write-support';
 
 /** Frappe refuses more than 200 documents per `insert_many` call. */
@@ -25,9 +26,9 @@ export async function insertDoc<T>(
   doc: Doc,
   options: RequestOptions = {},
 ): Promise<T> {
-  const body = checkDoc(doc, 'insertDoc');
+  const body = checkDoc(doc, 'insertDoc', 'doc');
   const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}`;
-  const name = typeof body.name === 'string' && body.name !== '' ? body.name : undefined;
+  const name = lookupName(body.name);
   const attempts = name ? 1 + context.retry.retries : 1;
   return context.executor.inScope('insertDoc', options, async (scope) => {
     const inCall = { ...options, scope };
@@ -43,7 +44,7 @@ export async function insertDoc<T>(
           { method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json' } },
           inCall,
         );
-        return dataOf<T>(response, 'insertDoc');
+        return documentOf<T>(response, 'insertDoc');
       } catch (error) {
         if (!name || !isAmbiguous(error)) throw error;
         lastError = error;
@@ -51,6 +52,20 @@ export async function insertDoc<T>(
     }
     throw lastError;
   });
+}
+
+/**
+ * The chosen name, when the document can be looked up under it before a retry; a name no URL can
+ * carry (`.`, `..`) is still sent, but the insert is then not repeated.
+ */
+function lookupName(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') return undefined;
+  try {
+    pathSegment(name, 'name');
+    return name;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A document found under our name is ours when it holds the scalar values we sent. */
@@ -79,11 +94,15 @@ export async function insertMany(
 ): Promise<string[]> {
   pathSegment(doctype, 'doctype');
   if (!Array.isArray(docs)) throw new FrappeInputError({ message: 'insertMany: docs must be an array' });
+  // Every document is checked before the first chunk goes: a bad one in chunk 3 must not leave
+  // chunks 1 and 2 inserted.
+  const checked = Array.from(docs, (doc, index) => ({
+    ...checkDoc(doc, 'insertMany', `docs[${index}]`),
+    doctype,
+  }));
   const names: string[] = [];
-  for (let offset = 0; offset < docs.length; offset += INSERT_MANY_LIMIT) {
-    const chunk = docs
-      .slice(offset, offset + INSERT_MANY_LIMIT)
-      .map((doc) => ({ ...checkDoc(doc, 'insertMany'), doctype }));
+  for (let offset = 0; offset < checked.length; offset += INSERT_MANY_LIMIT) {
+    const chunk = checked.slice(offset, offset + INSERT_MANY_LIMIT);
     const response = await context.executor.execute(
       {
         method: 'POST',
@@ -93,9 +112,13 @@ export async function insertMany(
       },
       options,
     );
-    const chunkNames = messageOf<unknown>(response, 'insertMany');
-    if (!Array.isArray(chunkNames))
-      throw new FrappeError({ message: 'insertMany: the site did not answer names' });
+    const chunkNames = listOf(response, 'insertMany', 'message');
+    if (chunkNames.some((name) => typeof name !== 'string')) {
+      throw new FrappeError({
+        message: `insertMany: the site answered ${response.status} with names that are not strings`,
+        status: response.status,
+      });
+    }
     names.push(...(chunkNames as string[]));
   }
   return names;

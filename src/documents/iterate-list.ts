@@ -1,8 +1,8 @@
 import { FrappeError, FrappeInputError, TokenStoreError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
-import type { FieldName, FilterCondition, Filters } from './filters';
-import { nonNegativeInteger } from './list-query';
+import { checkFilters, type FieldName, type FilterCondition, type Filters } from './filters';
+import { checkFields, nonNegativeInteger } from './list-query';
 import { getList } from './read-documents';
 
 /** Options of `iterateList`. */
@@ -40,6 +40,9 @@ type Row = Record<string, unknown>;
  *
  * A row modified during the run moves to the end of the order, so it may come again later in the
  * same run, with its new values.
+ *
+ * A page that does not move past the position it was asked after (a server or cache answering the
+ * same page again) ends the iteration with a FrappeError instead of looping over it forever.
  */
 export async function* iterateList<T>(
   context: DocumentsContext,
@@ -48,9 +51,10 @@ export async function* iterateList<T>(
 ): AsyncGenerator<T, void, undefined> {
   const pageSize = options.pageSize === undefined ? 500 : nonNegativeInteger(options.pageSize, 'pageSize');
   if (pageSize === 0) throw new FrappeInputError({ message: 'pageSize must be at least 1' });
-  const userFilters = toConditions(options.filters);
+  // Everything the caller gave is checked before the checkpoint is read or a page is asked for.
+  const userFilters = toConditions(checkFilters(options.filters, 'filters'));
   const fields = options.fields
-    ? [...new Set([...options.fields, 'name', 'modified'])]
+    ? [...new Set([...checkFields(options.fields), 'name', 'modified'])]
     : ['name', 'modified'];
   const request: RequestOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
   const checkpointName =
@@ -85,9 +89,12 @@ export async function* iterateList<T>(
       limit: pageSize,
       ...request,
     });
-    for (const row of rows) {
+    // Positions first: a page that cannot be followed is refused before any of it is yielded.
+    const positions = rows.map(positionOf);
+    if (position) refuseStalePage(positions, position);
+    for (const [index, row] of rows.entries()) {
       yield row as T;
-      position = positionOf(row);
+      position = positions[index];
     }
     // The consumer has taken every row of this page: the position is safe to keep.
     await save();
@@ -96,18 +103,39 @@ export async function* iterateList<T>(
 }
 
 function positionOf(row: Row): IterationCheckpoint {
-  if (typeof row.modified !== 'string' || typeof row.name !== 'string') {
+  if (
+    row === null ||
+    typeof row !== 'object' ||
+    typeof row.modified !== 'string' ||
+    typeof row.name !== 'string'
+  ) {
     throw new FrappeError({ message: 'iterateList: a row came back without string modified and name' });
   }
   return { modified: row.modified, name: row.name };
 }
 
+/**
+ * Every row of a page comes after the position it was asked for, so a row *at* that position means
+ * the site did not apply it: a server, proxy or cache answering the same page again. Left alone
+ * the iteration would yield that page forever; it stops before yielding any of it again. (Only
+ * equality is checked: whether a row sorts after the position depends on the database collation,
+ * which JavaScript string order does not reproduce.)
+ */
+function refuseStalePage(rows: readonly IterationCheckpoint[], position: IterationCheckpoint): void {
+  for (const row of rows) {
+    if (row.modified === position.modified && row.name === position.name) {
+      throw new FrappeError({
+        message:
+          'iterateList: the site answered a page that does not move past the last row (the same page again?); stopping rather than repeating it',
+      });
+    }
+  }
+}
+
+/** Checked filters (see checkFilters) as a list of conditions, to add the position to. */
 function toConditions(filters: Filters | undefined): FilterCondition[] {
   if (filters === undefined) return [];
   if (Array.isArray(filters)) return [...filters];
-  if (filters === null || typeof filters !== 'object') {
-    throw new FrappeInputError({ message: 'filters must be a list of conditions or an object' });
-  }
   return Object.entries(filters).map(([field, value]) =>
     Array.isArray(value) && value.length === 2 && typeof value[0] === 'string'
       ? ([field, value[0], value[1]] as FilterCondition)

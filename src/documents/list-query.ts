@@ -20,12 +20,7 @@ export interface ListOptions<T = Record<string, unknown>> extends RequestOptions
 export function listQueryParams(options: ListOptions<never> | ListOptions = {}): Record<string, string> {
   const params: Record<string, string> = {};
   const { fields, filters, orFilters, orderBy, limit, start } = options as ListOptions;
-  if (fields !== undefined) {
-    if (!Array.isArray(fields) || fields.some((field) => typeof field !== 'string' || field === '')) {
-      throw new FrappeInputError({ message: 'fields must be an array of field names' });
-    }
-    params.fields = JSON.stringify(fields);
-  }
+  if (fields !== undefined) params.fields = JSON.stringify(checkFields(fields));
   const checkedFilters = checkFilters(filters, 'filters');
   if (checkedFilters !== undefined) params.filters = JSON.stringify(checkedFilters);
   const checkedOr = checkFilters(orFilters, 'orFilters');
@@ -39,6 +34,17 @@ export function listQueryParams(options: ListOptions<never> | ListOptions = {}):
   if (limit !== undefined) params.limit_page_length = String(nonNegativeInteger(limit, 'limit'));
   if (start !== undefined) params.limit_start = String(nonNegativeInteger(start, 'start'));
   return params;
+}
+
+export function checkFields(fields: unknown): string[] {
+  // Array.from reads holes as undefined, which `some` alone would skip.
+  if (
+    !Array.isArray(fields) ||
+    Array.from(fields).some((field) => typeof field !== 'string' || field === '')
+  ) {
+    throw new FrappeInputError({ message: 'fields must be an array of field names' });
+  }
+  return fields as string[];
 }
 
 export function nonNegativeInteger(value: unknown, name: string): number {

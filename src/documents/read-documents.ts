@@ -2,9 +2,11 @@ import { FrappeError, FrappeInputError } from '../errors';
 import type { ExecuteOptions } from '../requests/request-executor';
 import type { RequestOptions } from '../transport/http-transport';
 import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
-import { dataOf, messageOf, pathSegment } from './envelopes';
+import { documentOf, listOf, messageOf, requiredValueOf } from './envelopes';
 import { checkFilters, type Filters } from './filters';
+import { checkJsonObject } from './json-values';
 import { type ListOptions, listQueryParams } from './list-query';
+import { methodName, pathSegment } from './names';
 
 /** `GET /api/resource/<DocType>/<name>`: the whole document, child tables included. */
 export async function getDoc<T>(
@@ -17,7 +19,7 @@ export async function getDoc<T>(
     { method: 'GET', url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}` },
     options,
   );
-  return dataOf<T>(response, 'getDoc');
+  return documentOf<T>(response, 'getDoc');
 }
 
 /** `GET /api/resource/<DocType>` with Frappe's list parameters. */
@@ -34,9 +36,7 @@ export async function getList<T>(
     },
     options,
   );
-  const rows = dataOf<unknown>(response, 'getList');
-  if (!Array.isArray(rows)) throw new FrappeError({ message: 'getList: the site did not answer a list' });
-  return rows as T[];
+  return listOf(response, 'getList') as T[];
 }
 
 /** `frappe.client.get_count`. */
@@ -54,8 +54,16 @@ export async function getCount(
     { method: 'GET', url: `${METHOD}/frappe.client.get_count`, params },
     options,
   );
-  const count = messageOf<unknown>(response, 'getCount');
-  return typeof count === 'number' ? count : Number(count);
+  // Frappe answers a number; a numeric string is read as one, as this SDK always has.
+  const count = requiredValueOf(response, 'getCount', 'message');
+  const value = typeof count === 'string' && count.trim() !== '' ? Number(count) : count;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new FrappeError({
+      message: `getCount: the site answered ${response.status} with a message that is not a count`,
+      status: response.status,
+    });
+  }
+  return value;
 }
 
 /**
@@ -70,16 +78,26 @@ export async function getValue<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   pathSegment(doctype, 'doctype');
-  if (typeof fieldnames !== 'string' && !Array.isArray(fieldnames)) {
+  const fields = typeof fieldnames === 'string' ? [fieldnames] : fieldnames;
+  if (
+    !Array.isArray(fields) ||
+    fields.length === 0 ||
+    fields.some((f) => typeof f !== 'string' || f === '')
+  ) {
     throw new FrappeInputError({ message: 'getValue: fieldnames must be a field name or a list of them' });
+  }
+  // A missing name must not become "no filters": the site would answer the first document it finds.
+  if (
+    typeof filtersOrName === 'string'
+      ? filtersOrName === ''
+      : checkFilters(filtersOrName, 'filters') === undefined
+  ) {
+    throw new FrappeInputError({ message: 'getValue needs a document name or filters' });
   }
   const params: Record<string, string> = {
     doctype,
     fieldname: typeof fieldnames === 'string' ? fieldnames : JSON.stringify(fieldnames),
-    filters:
-      typeof filtersOrName === 'string'
-        ? filtersOrName
-        : JSON.stringify(checkFilters(filtersOrName, 'filters') ?? {}),
+    filters: typeof filtersOrName === 'string' ? filtersOrName : JSON.stringify(filtersOrName),
   };
   // get_value defaults to as_dict=True, which answers `{field: value}` even for one field; ask for
   // the bare value then (absent when nothing matches), and keep the object for a list of fields.
@@ -88,7 +106,7 @@ export async function getValue<T>(
     { method: 'GET', url: `${METHOD}/frappe.client.get_value`, params },
     options,
   );
-  return messageOf<T>(response, 'getValue');
+  return messageOf<T>(response, 'getValue') as T;
 }
 
 /** Options of `call`: GET puts params in the query, POST (default) sends them as a JSON body. */
@@ -105,11 +123,8 @@ export async function call<T>(
   params: Record<string, unknown> = {},
   options: CallOptions = {},
 ): Promise<T> {
-  if (typeof method !== 'string' || !/^[\w.]+$/.test(method)) {
-    throw new FrappeInputError({
-      message: 'call: method must be a dotted path such as frappe.client.get_list',
-    });
-  }
+  methodName(method, 'call');
+  checkJsonObject(params, 'params', 'call');
   const httpMethod = options.httpMethod ?? 'POST';
   const response = await context.executor.execute(
     httpMethod === 'GET'
@@ -122,14 +137,16 @@ export async function call<T>(
         },
     options,
   );
-  return messageOf<T>(response, method);
+  return messageOf<T>(response, method) as T;
 }
 
-/** Query values are strings; objects and arrays travel as JSON, as Frappe expects. */
+/**
+ * Query values are strings; objects and arrays travel as JSON, as Frappe expects. The values were
+ * checked with checkJsonObject, so each has a JSON form.
+ */
 export function queryParams(params: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
     out[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;

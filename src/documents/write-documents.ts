@@ -1,7 +1,8 @@
 import { FrappeConflictError, FrappeInputError, FrappeNotFoundError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
 import { type DocumentsContext, RESOURCE } from './documents-context';
-import { dataOf, pathSegment } from './envelopes';
+import { documentOf } from './envelopes';
+import { pathSegment } from './names';
 import { checkDoc, type Doc, findDoc, hasChanges, syntheticResponse } from './write-support';
 
 export interface UpdateOptions extends RequestOptions {
@@ -24,7 +25,8 @@ export async function updateDoc<T>(
   changes: Doc,
   options: UpdateOptions = {},
 ): Promise<T> {
-  const body: Doc = { ...checkDoc(changes, 'updateDoc') };
+  const body: Doc = { ...checkDoc(changes, 'updateDoc', 'changes') };
+  const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`;
   if (options.modified !== undefined) {
     if (typeof options.modified !== 'string')
       throw new FrappeInputError({ message: 'modified must be a string' });
@@ -34,7 +36,7 @@ export async function updateDoc<T>(
     context.executor.execute(
       {
         method: 'PUT',
-        url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`,
+        url,
         data: body,
         headers: { 'Content-Type': 'application/json' },
       },
@@ -49,7 +51,7 @@ export async function updateDoc<T>(
       },
     ),
   );
-  return dataOf<T>(response, 'updateDoc');
+  return documentOf<T>(response, 'updateDoc');
 }
 
 /** `DELETE /api/resource/<DocType>/<name>` (202). A retry that finds the document gone resolves. */

@@ -2,15 +2,22 @@ import { FrappeInputError, FrappeNetworkError, FrappeNotFoundError, FrappeServer
 import type { ExecuteOptions } from '../requests/request-executor';
 import type { TransportResponse } from '../transport/transport';
 import type { DocumentsContext } from './documents-context';
+import { checkJsonValue } from './json-values';
 import { getDoc } from './read-documents';
 
 /** A document as the write methods send it. */
 export type Doc = Record<string, unknown>;
 
-export function checkDoc(doc: unknown, what: string): Doc {
+/**
+ * A document to send: an object whose every value JSON carries as it is (see checkJsonValue), so
+ * nothing is dropped on the way and nothing fails halfway through a write. `path` names the
+ * argument in the error, e.g. `doc.items[2].rate`.
+ */
+export function checkDoc(doc: unknown, what: string, path = 'doc'): Doc {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new FrappeInputError({ message: `${what}: the document must be an object` });
   }
+  checkJsonValue(doc, path, what);
   return doc as Doc;
 }
 
