@@ -75,7 +75,9 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
   } catch (error) {
     return await failed(context, from, error, scope);
   } finally {
-    await lease?.release().catch(() => undefined);
+    // Released in the background: a Redis round trip must not hold back a result callers wait for
+    // (and a lease that is never released expires by itself).
+    lease?.release().catch(() => undefined);
     scope.dispose();
   }
 }
