@@ -3,7 +3,7 @@ import { AuthorizationCallbackError } from '../errors';
 import type { CallScope } from '../transport/call-scope';
 import type { IdTokenClaims } from './id-token';
 import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
-import { type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
+import { type StoredToken, storedTokenFrom } from './stored-token';
 import { classifyGrantFailure, type TokenAnswer } from './token-endpoint';
 
 /**

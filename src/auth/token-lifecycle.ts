@@ -4,7 +4,7 @@ import { hasOpenIdScope, LifecycleContext, type LifecycleDeps } from './lifecycl
 import type { FrappeProfile } from './profile-endpoint';
 import { startRefresh } from './refresh-flight';
 import { readLatest } from './slot-sync';
-import type { StoredToken, TokenResponse } from './stored-token';
+import type { StoredToken } from './stored-token';
 import type { TokenAnswer } from './token-endpoint';
 import { TokenIntake } from './token-intake';
 import type { CheckResult } from './token-slot';
