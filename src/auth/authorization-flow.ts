@@ -5,6 +5,7 @@ import {
   AuthorizationDeniedError,
   FrappeInputError,
   FrappeOAuthError,
+  htmlToText,
 } from '../errors';
 import type { FrappeEndpoints } from './frappe-endpoints';
 import type { PendingAuthorization, TokenStore } from './token-store';
@@ -125,10 +126,14 @@ export class AuthorizationFlow {
       throw new AuthorizationDeniedError({ message: 'the user denied access at the Frappe consent page' });
     }
     if (error) {
+      // The query is anyone's to write: only an error code of RFC 6749's shape names the error in
+      // the message, and a description is reduced to plain text.
+      const code = /^[a-z][a-z0-9_]{0,63}$/i.test(error) ? error : 'unrecognised_error';
+      const description = params.get('error_description');
       throw new FrappeOAuthError({
-        message: `the authorization failed: ${error}`,
-        error,
-        errorDescription: params.get('error_description') ?? undefined,
+        message: `the authorization failed: ${code}`,
+        error: code,
+        errorDescription: description ? htmlToText(description) : undefined,
       });
     }
     const state = params.get('state');

@@ -7,6 +7,7 @@ import {
   AuthorizationDeniedError,
   FrappeInputError,
   type FrappeOAuthClient,
+  FrappeOAuthError,
   type StoredToken,
 } from '../../src';
 import type { FrappeEmulator } from '../../src/testing';
@@ -251,5 +252,26 @@ describe.each(PROFILES)('authorization binding on %s', (profile) => {
     const callback = await startAndApprove(client, site, binding);
     await rejectionOf(client.handleCallback(callback, binding as never), FrappeInputError);
     expect(countRequests(site, TOKEN_PATH)).toBe(0);
+  });
+});
+
+describe('a callback error from the query', () => {
+  it('keeps markup out of the message and reduces the description to plain text', async () => {
+    const site = await startSite('v15');
+    const client = clientFor(site);
+    const markup = await rejectionOf(
+      client.handleCallback(
+        `${REDIRECT_URI}?error=%3Cimg%20src%3Dx%3E&error_description=%3Cb%3Ebad%3C%2Fb%3E%3Cscript%3Ex()%3C%2Fscript%3E`,
+      ),
+      FrappeOAuthError,
+    );
+    expect(markup.message).not.toMatch(/[<>]/);
+    expect(markup.error).toBe('unrecognised_error');
+    expect(markup.errorDescription).toBe('bad');
+    const plain = await rejectionOf(
+      client.handleCallback(`${REDIRECT_URI}?error=server_error`),
+      FrappeOAuthError,
+    );
+    expect(plain.message).toContain('server_error');
   });
 });
