@@ -80,7 +80,9 @@ export async function checkRefreshed(
 ): Promise<CheckedRefresh> {
   const response = answer.body;
   const claims = response.id_token ? await verifiedClaims(context, response.id_token) : undefined;
-  const fresh = storedTokenFrom(response, answer.serverTime ?? context.serverNow(), previous.user);
+  const fresh = storedTokenFrom(response, answer.serverTime ?? context.serverNow(), previous.user, (note) =>
+    context.log('warn', note),
+  );
   // Frappe always rotates refresh tokens; should a site not, the old one stays valid.
   fresh.refresh_token ??= previous.refresh_token;
   let user = claims?.email;

@@ -18,7 +18,9 @@ export class TokenIntake {
     const context = this.context;
     const response = answer.body;
     const claims = response.id_token ? await context.verifyIdToken(response.id_token, nonce) : undefined;
-    const token = storedTokenFrom(response, answer.serverTime ?? context.serverNow(), claims?.email);
+    const token = storedTokenFrom(response, answer.serverTime ?? context.serverNow(), claims?.email, (note) =>
+      context.log('warn', note),
+    );
     // A verified id_token names the user: the token needs no openid_profile round trip.
     let profile: FrappeProfile | null | undefined = claims ? null : undefined;
     if (!claims && hasOpenIdScope(token)) {
@@ -54,7 +56,9 @@ export class TokenIntake {
       token = { ...(given as StoredToken) };
     } else {
       const now = context.serverNow();
-      token = storedTokenFrom(given, now, typeof given.user === 'string' ? given.user : undefined);
+      token = storedTokenFrom(given, now, typeof given.user === 'string' ? given.user : undefined, (note) =>
+        context.log('warn', note),
+      );
       const result = await context.profile(token.access_token, scope.requestOptions());
       if (result.kind === 'valid') {
         const lifetime = Math.min(token.expires_in ?? 3600, context.options.importedTokenLifetimeSeconds);

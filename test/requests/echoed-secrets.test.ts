@@ -100,3 +100,32 @@ describe('secrets a broken server echoes never reach an error', () => {
     expect(events.some((event) => event.type === 'refresh_failed')).toBe(true);
   });
 });
+
+describe('a token answer out of range', () => {
+  it('clamps expires_in to a day and says so in the log', async () => {
+    const server = await startHostileServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          access_token: ACCESS,
+          token_type: 'bearer',
+          expires_in: 1e12,
+          refresh_token: REFRESH,
+          scope: 'all',
+        }),
+      );
+    });
+    const warnings: string[] = [];
+    const client = new FrappeOAuthClient({
+      baseUrl: server.url,
+      clientId: 'shop',
+      clientSecret: CLIENT_SECRET,
+      logger: { warn: (line) => warnings.push(line) },
+    });
+    clients.push(client);
+    const token = await client.loginWithPassword('alice@example.com', 'alice-pass');
+    expect(token.expires_in).toBe(86_400);
+    expect(warnings.some((line) => line.includes('expires_in') && line.includes('out of range'))).toBe(true);
+    expect(warnings.join('\n')).not.toContain(ACCESS);
+  });
+});
