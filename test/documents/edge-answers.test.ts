@@ -1,37 +1,18 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { FrappeError, FrappeInputError, FrappeOAuthClient } from '../../src';
-import { TEST_TRANSPORT } from '../helpers/frappe-site';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FrappeError, FrappeInputError, type FrappeOAuthClient } from '../../src';
 import { type HostileServer, startHostileServer } from '../helpers/hostile-server';
 import { auditSecret, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
+import { clientHolding } from '../helpers/token-holder';
 
 const ACCESS_TOKEN = 'edgeAnswersTestAccessTokenError';
 auditSecret(ACCESS_TOKEN);
 
-const clients: FrappeOAuthClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
 afterAll(() => {
   expectNoSecretsLeaked();
 });
 
-async function clientOf(baseUrl: string): Promise<FrappeOAuthClient> {
-  const client = new FrappeOAuthClient({
-    baseUrl,
-    clientId: 'shop',
-    clientSecret: 'shop-secret',
-    scopes: ['all'],
-    retry: { retries: 0 },
-    transport: TEST_TRANSPORT,
-  });
-  clients.push(client);
-  await client.setToken({
-    access_token: ACCESS_TOKEN,
-    token_type: 'Bearer',
-    expires_at: 4102444800,
-    scope: 'all',
-  });
-  return client;
+function clientOf(baseUrl: string): Promise<FrappeOAuthClient> {
+  return clientHolding(baseUrl, { access_token: ACCESS_TOKEN });
 }
 
 /** A site that answers every request with status 200 and this body. */

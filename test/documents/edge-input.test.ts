@@ -9,6 +9,7 @@ import {
 import { PROFILES, TEST_TRANSPORT } from '../helpers/frappe-site';
 import { type HostileServer, startHostileServer } from '../helpers/hostile-server';
 import { auditSecret, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
+import { clientHolding } from '../helpers/token-holder';
 import { signedIn } from './helpers';
 
 const ACCESS_TOKEN = 'edge-input-test-access-token';
@@ -42,27 +43,11 @@ async function answeringServer(): Promise<HostileServer & { heard: IncomingMessa
 }
 
 /** A client holding a long-lived token, so nothing but the call itself reaches the server. */
-async function clientOf(
+function clientOf(
   baseUrl: string,
   options: Partial<FrappeOAuthClientOptions> = {},
 ): Promise<FrappeOAuthClient> {
-  const client = new FrappeOAuthClient({
-    baseUrl,
-    clientId: 'shop',
-    clientSecret: 'shop-secret',
-    scopes: ['all'],
-    retry: { retries: 0 },
-    transport: TEST_TRANSPORT,
-    ...options,
-  });
-  clients.push(client);
-  await client.setToken({
-    access_token: ACCESS_TOKEN,
-    token_type: 'Bearer',
-    expires_at: 4102444800,
-    scope: 'all',
-  });
-  return client;
+  return clientHolding(baseUrl, { access_token: ACCESS_TOKEN }, options);
 }
 
 /** The percent-encoded segments of a raw request path. */

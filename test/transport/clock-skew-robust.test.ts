@@ -1,9 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { FrappeOAuthClient } from '../../src';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FrappeOAuthClient } from '../../src';
 import { ClockSkew } from '../../src/transport/clock-skew';
-import { TEST_TRANSPORT } from '../helpers/frappe-site';
 import { startHostileServer } from '../helpers/hostile-server';
 import { auditSecret, expectNoSecretsLeaked } from '../helpers/secret-audit';
+import { clientHolding } from '../helpers/token-holder';
 
 const local = 1_800_000_000_000;
 const TWO_HOURS = 2 * 3600 * 1000;
@@ -76,10 +76,6 @@ const NEXT_ACCESS_TOKEN = 'clock-skew-test-next-access';
 auditSecret(ACCESS_TOKEN, REFRESH_TOKEN, NEXT_ACCESS_TOKEN);
 const TOKEN_PATH = '/api/method/frappe.integrations.oauth2.get_token';
 
-const clients: FrappeOAuthClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
 afterAll(() => {
   expectNoSecretsLeaked();
 });
@@ -108,24 +104,12 @@ async function siteWithDates(dateOffsetMs: (n: number) => number) {
 }
 
 /** A client holding a token valid for another hour of real time, with a refresh token. */
-async function clientOf(baseUrl: string): Promise<FrappeOAuthClient> {
-  const client = new FrappeOAuthClient({
-    baseUrl,
-    clientId: 'shop',
-    clientSecret: 'shop-secret',
-    scopes: ['all'],
-    retry: { retries: 0 },
-    transport: TEST_TRANSPORT,
-  });
-  clients.push(client);
-  await client.setToken({
+function clientOf(baseUrl: string): Promise<FrappeOAuthClient> {
+  return clientHolding(baseUrl, {
     access_token: ACCESS_TOKEN,
     refresh_token: REFRESH_TOKEN,
-    token_type: 'Bearer',
-    scope: 'all',
     expires_at: Math.floor(Date.now() / 1000) + 3600,
   });
-  return client;
 }
 
 function tokenRequests(server: { requests: Array<{ path: string }> }): number {

@@ -2,11 +2,17 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { FrappeInputError, FrappeNetworkError, FrappeOAuthClient } from '../../src';
+import {
+  FrappeInputError,
+  FrappeNetworkError,
+  FrappeOAuthClient,
+  type FrappeOAuthClientOptions,
+} from '../../src';
 import { TEST_TRANSPORT } from '../helpers/frappe-site';
 import { startHostileServer, streamBody } from '../helpers/hostile-server';
 import { runNode } from '../helpers/run-node';
 import { auditSecret, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
+import { clientHolding } from '../helpers/token-holder';
 
 const ACCESS_TOKEN = 'hostile-test-access-token';
 auditSecret(ACCESS_TOKEN);
@@ -21,23 +27,11 @@ afterAll(() => {
 });
 
 /** A client holding a long-lived token without `openid` (so no openid_profile round trip). */
-async function clientOf(baseUrl: string, options: Record<string, unknown> = {}): Promise<FrappeOAuthClient> {
-  const client = new FrappeOAuthClient({
-    baseUrl,
-    clientId: 'shop',
-    clientSecret: 'shop-secret',
-    retry: { retries: 0 },
-    transport: TEST_TRANSPORT,
-    ...options,
-  });
-  clients.push(client);
-  await client.setToken({
-    access_token: ACCESS_TOKEN,
-    token_type: 'Bearer',
-    expires_at: 4102444800,
-    scope: 'all',
-  });
-  return client;
+function clientOf(
+  baseUrl: string,
+  options: Partial<FrappeOAuthClientOptions> = {},
+): Promise<FrappeOAuthClient> {
+  return clientHolding(baseUrl, { access_token: ACCESS_TOKEN }, { scopes: ['openid', 'all'], ...options });
 }
 
 /** Fails the test if `promise` has not settled within `ms` (a hang guard, not a speed goal). */

@@ -23,6 +23,7 @@ import { authorizeAs, clientFor, startSite, TEST_TRANSPORT, USERS } from '../hel
 import { streamBody } from '../helpers/hostile-server';
 import { runNode } from '../helpers/run-node';
 import { auditSecret, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
+import { clientHolding } from '../helpers/token-holder';
 
 const ACCESS_TOKEN = 'undici-engine-test-access-token';
 auditSecret(ACCESS_TOKEN);
@@ -694,31 +695,12 @@ describe('UndiciEngine and AxiosEngine', () => {
 // --- the client on the undici transport ---------------------------------------------------------
 
 describe("FrappeOAuthClient with transport: 'undici'", () => {
-  const clients: FrappeOAuthClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-  });
-
-  async function clientOf(
-    baseUrl: string,
-    options: Record<string, unknown> = {},
-  ): Promise<FrappeOAuthClient> {
-    const client = new FrappeOAuthClient({
+  function clientOf(baseUrl: string, options: Record<string, unknown> = {}): Promise<FrappeOAuthClient> {
+    return clientHolding(
       baseUrl,
-      clientId: 'shop',
-      clientSecret: 'shop-secret',
-      retry: { retries: 0 },
-      transport: 'undici',
-      ...options,
-    });
-    clients.push(client);
-    await client.setToken({
-      access_token: ACCESS_TOKEN,
-      token_type: 'Bearer',
-      expires_at: 4102444800,
-      scope: 'all',
-    });
-    return client;
+      { access_token: ACCESS_TOKEN },
+      { scopes: ['openid', 'all'], transport: 'undici', ...options },
+    );
   }
 
   it('takes only axios or undici', () => {
