@@ -201,5 +201,5 @@ export class LifecycleContext {
 
 export function hasOpenIdScope(token: StoredToken): boolean {
   // Tokens imported without a scope are assumed to carry the default scopes, openid included.
-  return token.scope === undefined || token.scope.split(' ').includes('openid');
+  return typeof token.scope !== 'string' || token.scope.split(' ').includes('openid');
 }

@@ -131,9 +131,13 @@ export function storedTokenFrom(
     expires_at: Math.floor(serverNow) + lifetime.seconds,
     obtained_at: Math.floor(serverNow),
   };
-  if (response.refresh_token) token.refresh_token = response.refresh_token;
-  if (response.scope !== undefined) token.scope = response.scope;
-  if (response.id_token) token.id_token = response.id_token;
+  // Only strings are kept: a server's `"scope": null` or `"refresh_token": 1` would be stored as a
+  // value the store could not read back (and `null.split` would fail deep inside).
+  if (typeof response.refresh_token === 'string' && response.refresh_token !== '') {
+    token.refresh_token = response.refresh_token;
+  }
+  if (typeof response.scope === 'string') token.scope = response.scope;
+  if (typeof response.id_token === 'string' && response.id_token !== '') token.id_token = response.id_token;
   if (user !== undefined) token.user = user;
   return token;
 }

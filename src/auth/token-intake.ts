@@ -2,7 +2,13 @@ import { AuthorizationRequiredError, FrappeInputError } from '../errors';
 import type { CallScope } from '../transport/call-scope';
 import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
 import type { FrappeProfile } from './profile-endpoint';
-import { isTokenResponse, type StoredToken, storedTokenFrom, type TokenResponse } from './stored-token';
+import {
+  isTokenResponse,
+  readStoredToken,
+  type StoredToken,
+  storedTokenFrom,
+  type TokenResponse,
+} from './stored-token';
 import type { TokenAnswer } from './token-endpoint';
 
 /**
@@ -53,7 +59,15 @@ export class TokenIntake {
     let token: StoredToken;
     let profile: FrappeProfile | undefined;
     if (typeof given.expires_at === 'number' && Number.isFinite(given.expires_at)) {
-      token = { ...(given as StoredToken) };
+      // Trusted as stored by another client: it must then read back as a stored token does.
+      const stored = readStoredToken({ ...given });
+      if (!stored) {
+        throw new FrappeInputError({
+          message:
+            'setToken was given a stored token with fields of the wrong type (refresh_token, scope, id_token, user)',
+        });
+      }
+      token = stored;
     } else {
       const now = context.serverNow();
       token = storedTokenFrom(given, now, typeof given.user === 'string' ? given.user : undefined, (note) =>
