@@ -34,20 +34,32 @@ export async function insertDoc<T>(
     const inCall = { ...options, scope };
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1 && name) {
-        await sleep(retryDelayMs(lastError, attempt - 1, context.retry, context.random), scope.signal);
-        const existing = await findDoc<Doc>(context, doctype, name, inCall);
-        if (existing) return landedOrDuplicate<T>(existing, body, doctype, name);
-      }
       try {
+        if (attempt > 1 && name) {
+          await sleep(retryDelayMs(lastError, attempt - 1, context.retry, context.random), scope.signal);
+          const existing = await findDoc<Doc>(context, doctype, name, inCall);
+          if (existing) return landedOrDuplicate<T>(existing, body, doctype, name);
+        }
         const response = await context.executor.execute(
           { method: 'POST', url, data: body, headers: { 'Content-Type': 'application/json' } },
           inCall,
         );
         return documentOf<T>(response, 'insertDoc');
       } catch (error) {
-        if (!name || !isAmbiguous(error)) throw error;
-        lastError = error;
+        // A document under our name may be ours: a call repeated after an unclear answer (or a
+        // sign-in) resolves with it rather than reporting our own document as someone else's.
+        if (name && error instanceof FrappeDuplicateEntryError) {
+          const existing = await findDoc<Doc>(context, doctype, name, inCall).catch(() => undefined);
+          if (existing) return landedOrDuplicate<T>(existing, body, doctype, name);
+        }
+        if (!name) throw error;
+        if (isAmbiguous(error)) {
+          lastError = error;
+          continue;
+        }
+        // Once an attempt may have landed, the call stays "may have landed" whatever fails next:
+        // a definite later error (a refusal, a lost token) must not read as "nothing was stored".
+        throw lastError ?? error;
       }
     }
     throw lastError;
