@@ -56,6 +56,8 @@ export class LifecycleContext {
   readonly slot: TokenSlot;
   /** The authorize URL handed out with AuthorizationRequiredError, while it may be reused. */
   private offeredUrl: { url: string; reuseUntil: number } | undefined;
+  /** The background retry of a pending refreshed pair's write, while one runs (see slot-sync). */
+  pendingRetry: NodeJS.Timeout | undefined;
 
   constructor(readonly deps: LifecycleDeps) {
     this.storeKey = deps.store.tokenKeyFor(deps.tokenKey);

@@ -4,7 +4,7 @@ import { sleep } from '../transport/sleep';
 import type { LifecycleContext } from './lifecycle-context';
 import { checkRefreshed, RefreshRefusal, requestRefresh } from './refresh-grant';
 import type { RefreshLease } from './refresh-lock';
-import { readLatest, writeRotated } from './slot-sync';
+import { readLatest, retryPendingInBackground, writeRotated } from './slot-sync';
 import type { StoredToken } from './stored-token';
 import { classifyGrantFailure } from './token-endpoint';
 import type { RefreshFailureKind } from './token-slot';
@@ -69,6 +69,7 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
     );
     const written = await writeRotated(context, fresh, scope);
     context.slot.refreshSucceeded(from, fresh, written, verified);
+    if (!written) retryPendingInBackground(context);
     context.emit('refreshed', fresh);
     if (written) revokeSuperseded(context, from, fresh);
     return fresh;

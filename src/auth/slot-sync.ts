@@ -1,7 +1,10 @@
-import type { CallScope } from '../transport/call-scope';
+import { CallScope } from '../transport/call-scope';
 import { sleep } from '../transport/sleep';
 import type { LifecycleContext } from './lifecycle-context';
 import type { StoredToken } from './stored-token';
+
+/** How often a refreshed pair the store refused is written again while no call comes to do it. */
+export const PENDING_RETRY_INTERVAL_MS = 5000;
 
 /** Waits before each write of a refreshed pair: at once, then twice more in quick succession. */
 const ROTATED_WRITE_DELAYS_MS = [0, 25, 100];
@@ -83,4 +86,28 @@ export async function writeRotated(
   }
   context.log('warn', 'keeping the refreshed pair in memory; later calls write it once the store answers');
   return false;
+}
+
+/**
+ * Keeps trying to store a pending refreshed pair in the background, so that it lands as soon as
+ * the store answers even if this process makes no further call (other processes may need it). The
+ * timer is the SDK's own background work: unref'd, and it stops once nothing is pending.
+ */
+export function retryPendingInBackground(context: LifecycleContext): void {
+  if (context.pendingRetry) return;
+  const timer = setInterval(() => {
+    if (!context.slot.pendingWrite) {
+      clearInterval(timer);
+      context.pendingRetry = undefined;
+      return;
+    }
+    const scope = new CallScope('storing the refreshed pair', {}, context.options.storeTimeoutMs, {
+      background: true,
+    });
+    flushPending(context, scope)
+      .catch(() => undefined)
+      .finally(() => scope.dispose());
+  }, PENDING_RETRY_INTERVAL_MS);
+  timer.unref();
+  context.pendingRetry = timer;
 }

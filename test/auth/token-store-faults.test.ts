@@ -224,6 +224,25 @@ describe('a rotated pair the store refuses (develop: a refresh revokes the previ
   });
 });
 
+describe('a rotated pair the store refused, with no further call', () => {
+  it('is written in the background once the store answers again', async () => {
+    const { site, clock, adapter, keyv, client, events, first } = await authorizedRig('develop');
+    adapter.failSet = true;
+    advanceTime(site, clock, 3600 + 5);
+    const fresh = await client.getAccessToken();
+    expect(fresh).not.toBe(first.access_token);
+    expect((await storedValue(keyv, site)).access_token).toBe(first.access_token);
+    adapter.failSet = false;
+    // no call from here on: another process waiting for this pair gets it all the same
+    for (let i = 0; i < 120 && (await storedValue(keyv, site)).access_token !== fresh; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await storedValue(keyv, site)).access_token).toBe(fresh);
+    expect(events.filter((event) => event.type === 'stored').length).toBeGreaterThan(1);
+    expect(countRequests(site, TOKEN_PATH)).toBe(2);
+  }, 20_000);
+});
+
 describe.each(PROFILES)('a login whose store write fails on %s', (profile) => {
   it('handleCallback rejects with TokenStoreError and stores nothing', async () => {
     const site = await startSite(profile);
