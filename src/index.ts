@@ -3,10 +3,10 @@
  * Public exports only; the emulator for tests lives at `frappe-oauth-client/testing`.
  */
 export type { AuthorizationBindingOptions } from './auth/authorization-flow';
-export type { LoopbackOptions } from './auth/loopback-receiver';
-export type { FrappeProfile } from './auth/profile-endpoint';
 export { createFileRefreshLock, type FileRefreshLockOptions } from './auth/file-refresh-lock';
 export { createFileStore, FileStore, type FileStoreOptions } from './auth/file-store';
+export type { LoopbackOptions } from './auth/loopback-receiver';
+export type { FrappeProfile } from './auth/profile-endpoint';
 export {
   createRedisRefreshLock,
   type RedisLockClient,
@@ -72,7 +72,7 @@ export {
   type TokenStoreFailureReason,
 } from './errors';
 export type { FrappeLogger, FrappeOAuthClientOptions } from './options';
-export { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhooks/verify-signature';
 export type { FrappeRequestConfig, FrappeResponse } from './requests/request-config';
 export type { RetryPolicy } from './requests/retry-policy';
 export type { RequestOptions } from './transport/http-transport';
+export { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhooks/verify-signature';

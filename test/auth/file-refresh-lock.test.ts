@@ -1,0 +1,130 @@
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileRefreshLock, createFileStore, FrappeConfigurationError } from '../../src';
+import { authorizeAs, clientFor, startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
+
+const WORKER = join(process.cwd(), 'test/fixtures/file-store-worker.mts');
+const folders: string[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function freshFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'frappe-file-lock-'));
+  folders.push(folder);
+  return folder;
+}
+
+function lockFileOf(directory: string, key: string): string {
+  return join(directory, `${createHash('sha256').update(key).digest('hex')}.lock`);
+}
+
+describe('createFileRefreshLock', () => {
+  it('refuses bad options', () => {
+    expect(() => createFileRefreshLock('')).toThrow(FrappeConfigurationError);
+    expect(() => createFileRefreshLock({ directory: freshFolder(), leaseMs: 0 })).toThrow(
+      FrappeConfigurationError,
+    );
+  });
+
+  it('one holder at a time; only the owner releases; a waiter can give up', async () => {
+    const directory = freshFolder();
+    const a = createFileRefreshLock({ directory, leaseMs: 300, pollMs: 10 });
+    const b = createFileRefreshLock({ directory, leaseMs: 300, pollMs: 10 });
+    const held = await a.acquire('k', { ttlMs: 10_000 });
+    let bHolds = false;
+    const waiting = b.acquire('k', { ttlMs: 10_000 }).then((lease) => {
+      bHolds = true;
+      return lease;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700)); // renewed past its 300 ms lifetime
+    expect(bHolds).toBe(false);
+    await held.release();
+    const second = await waiting;
+    expect(bHolds).toBe(true);
+    await held.release(); // not the owner any more: must not free b's lease
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('gave up')), 100);
+    await expect(a.acquire('k', { ttlMs: 10_000, signal: controller.signal })).rejects.toThrow('gave up');
+    await second.release();
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('takes over a lease whose holder process is gone, and one that expired', async () => {
+    const directory = freshFolder();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const deadPid = Number(String(dead.stdout));
+    writeFileSync(
+      lockFileOf(directory, 'gone'),
+      JSON.stringify({ owner: 'someone', pid: deadPid, expires: Date.now() + 60_000 }),
+    );
+    writeFileSync(
+      lockFileOf(directory, 'expired'),
+      JSON.stringify({ owner: 'someone', pid: process.pid, expires: Date.now() - 1 }),
+    );
+    const lock = createFileRefreshLock({ directory, pollMs: 10 });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('the stale lease was not taken over')), 5000);
+    const first = await lock.acquire('gone', { ttlMs: 5000, signal: controller.signal });
+    const second = await lock.acquire('expired', { ttlMs: 5000, signal: controller.signal });
+    clearTimeout(timer);
+    await first.release();
+    await second.release();
+    expect(readdirSync(directory)).toEqual([]);
+  });
+});
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(WORKER, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+  });
+}
+
+function batch(child: ChildProcess, calls: number): Promise<{ ok: number; errors: Record<string, number> }> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error('worker died'));
+    child.once('exit', onExit);
+    child.once('message', (answer) => {
+      child.off('exit', onExit);
+      resolve(answer as { ok: number; errors: Record<string, number> });
+    });
+    child.send({ type: 'batch', calls });
+  });
+}
+
+describe.each(['develop', 'v15'] as const)('4 processes sharing a file store on %s', (profile) => {
+  it('50 concurrent calls each across 2 expiries: exactly 2 refreshes, no failed call', async () => {
+    const site = await startSite(profile);
+    const directory = freshFolder();
+    await authorizeAs(clientFor(site, { store: createFileStore(directory) }), site, USERS.alice.email);
+    site.clearRequests();
+    const pool = await Promise.all(
+      Array.from({ length: 4 }, () => startWorker({ STORE_DIR: directory, SITE_URL: site.url })),
+    );
+    for (let expiry = 1; expiry <= 2; expiry++) {
+      site.advanceClock(3700);
+      const results = await Promise.all(pool.map((worker) => batch(worker, 50)));
+      for (const result of results) expect(result).toMatchObject({ ok: 50, errors: {} });
+    }
+    const tokenAnswers = site
+      .requests()
+      .filter((entry) => entry.path.endsWith(TOKEN_PATH))
+      .map((entry) => entry.status);
+    expect(tokenAnswers).toEqual([200, 200]);
+    expect(readdirSync(directory).filter((name) => !name.endsWith('.json'))).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,132 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileStore, FrappeConfigurationError, TokenStoreError } from '../../src';
+
+const WORKER = join(process.cwd(), 'test/fixtures/file-store-worker.mts');
+const folders: string[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function freshFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'frappe-file-store-'));
+  folders.push(folder);
+  return folder;
+}
+
+const posix = process.platform !== 'win32';
+
+describe('createFileStore', () => {
+  it('keeps values across store objects (a later process), deletes, clears and honours TTLs', async () => {
+    const directory = join(freshFolder(), 'tokens');
+    const store = createFileStore({ directory });
+    await store.set('token:a', { access_token: 'a-token', nested: { n: 1 } });
+    await store.set('pending:x', { verifier: 'v' }, 30);
+    expect(await createFileStore(directory).get('token:a')).toEqual({
+      access_token: 'a-token',
+      nested: { n: 1 },
+    });
+    expect(await store.has('pending:x')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await store.get('pending:x')).toBeUndefined();
+    expect(await store.delete('token:a')).toBe(true);
+    expect(await store.delete('token:a')).toBe(false);
+    await store.set('b', 1);
+    await store.clear();
+    expect(await store.get('b')).toBeUndefined();
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it.skipIf(!posix)(
+    'creates its folder 0700 and its files 0600, and tightens a loose folder of ours',
+    async () => {
+      const directory = join(freshFolder(), 'deep', 'tokens');
+      const store = createFileStore(directory);
+      await store.set('k', 'v');
+      expect(statSync(directory).mode & 0o777).toBe(0o700);
+      const [file] = readdirSync(directory);
+      expect(statSync(join(directory, file as string)).mode & 0o777).toBe(0o600);
+      expect(file).toMatch(/^[0-9a-f]{64}\.json$/); // the key is not in the name
+      const loose = freshFolder();
+      chmodSync(loose, 0o755);
+      createFileStore(loose);
+      expect(statSync(loose).mode & 0o777).toBe(0o700);
+    },
+  );
+
+  it('refuses bad input with typed errors, and never quotes a damaged file', async () => {
+    expect(() => createFileStore('')).toThrow(FrappeConfigurationError);
+    expect(() => createFileStore(undefined as never)).toThrow(FrappeConfigurationError);
+    const folder = freshFolder();
+    writeFileSync(join(folder, 'a-file'), 'x');
+    expect(() => createFileStore(join(folder, 'a-file'))).toThrow(FrappeConfigurationError);
+    const store = createFileStore(folder);
+    await expect(store.get('')).rejects.toBeInstanceOf(TokenStoreError);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(store.set('c', cyclic)).rejects.toBeInstanceOf(TokenStoreError);
+    await store.set('damaged', { access_token: 'secret-in-file' });
+    const name = readdirSync(folder).find((entry) => entry.endsWith('.json')) as string;
+    writeFileSync(join(folder, name), '{"key":"damaged","value":{"access_token":"secret-in-fi');
+    const error = await store.get('damaged').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TokenStoreError);
+    expect(JSON.stringify(error) + String(error)).not.toContain('secret-in-fi');
+  });
+});
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(WORKER, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+  });
+}
+
+function ask<T>(child: ChildProcess, message: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error('worker died'));
+    child.once('exit', onExit);
+    child.once('message', (answer) => {
+      child.off('exit', onExit);
+      resolve(answer as T);
+    });
+    child.send(message);
+  });
+}
+
+describe('two processes writing one file store at once', () => {
+  it('lose nothing, never see a torn value, and leave no temporary file', async () => {
+    const directory = freshFolder();
+    const [a, b] = await Promise.all([
+      startWorker({ STORE_DIR: directory }),
+      startWorker({ STORE_DIR: directory }),
+    ]);
+    type Result = { torn: unknown[]; failures: number };
+    const results = await Promise.all([
+      ask<Result>(a as ChildProcess, { type: 'writes', prefix: 'a', count: 300, sharedKey: 'shared' }),
+      ask<Result>(b as ChildProcess, { type: 'writes', prefix: 'b', count: 300, sharedKey: 'shared' }),
+    ]);
+    for (const result of results) expect(result).toEqual({ type: 'result', torn: [], failures: 0 });
+    const store = createFileStore(directory);
+    for (const prefix of ['a', 'b']) {
+      for (let slot = 0; slot < 10; slot++) {
+        // each key holds its writer's last write to it
+        expect(await store.get(`${prefix}:${slot}`)).toMatchObject({ writer: prefix, i: 290 + slot });
+      }
+    }
+    expect(await store.get('shared')).toMatchObject({ i: 299 });
+    expect(readdirSync(directory).filter((name) => !name.endsWith('.json'))).toEqual([]);
+    expect(readdirSync(directory)).toHaveLength(21);
+  }, 60_000);
+});
