@@ -1,7 +1,7 @@
 import type { EmulatorFault, FaultOptions } from './core/faults';
 import { EmulatorHttpServer } from './core/http-server';
 import { installOAuth } from './oauth/install';
-import { type EmulatorProfileName, isProfileName, PROFILES } from './profiles';
+import { type EmulatorProfileName, isProfileName, PROFILE_NAMES, PROFILES } from './profiles';
 import {
   serverDeleteDocument,
   serverGetDocument,
@@ -69,7 +69,7 @@ export class FrappeEmulator {
     const profileName = options.profile ?? 'v15';
     if (!isProfileName(profileName)) {
       throw new TypeError(
-        `unknown emulator profile ${JSON.stringify(profileName)}: use 'v14', 'v15' or 'develop'`,
+        `unknown emulator profile ${JSON.stringify(profileName)}: use ${PROFILE_NAMES.map((name) => `'${name}'`).join(', ')}`,
       );
     }
     const lifetime = options.tokenLifetimeSeconds ?? 3600;

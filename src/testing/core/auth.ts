@@ -46,9 +46,9 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
   if (authorization === undefined) return context;
   const parts = authorization.split(' ');
   if (parts.length !== 2) {
-    // A header that is not exactly two words is ignored by every validator; develop calls it
+    // A header that is not exactly two words is ignored by every validator; v16+ call it
     // unsupported authorization.
-    if (profile.name === 'develop') throw bareRaise('AuthenticationError');
+    if (profile.malformedAuthorizationIsError) throw bareRaise('AuthenticationError');
     return context;
   }
   const [scheme = '', credential = ''] = parts;

@@ -13,8 +13,8 @@ export type ClientIdFallback = () => string | undefined;
  * token's row), and `authenticate_client` compares the session user with the `user_id` cookie,
  * which holds for any request without cookies. A missing client is a `get_doc` miss.
  *
- * develop: the client's `token_endpoint_auth_method` is enforced; mixed, missing or wrong
- * credentials are `invalid_client`.
+ * develop: secrets are checked; mixed, missing or wrong credentials are `invalid_client`. Which
+ * method a confidential client may use is `ProfileSettings.confidentialClientMethods`.
  */
 export function authenticateClient(
   site: Site,
@@ -38,6 +38,16 @@ export function authenticateClient(
   if (!client) throw new OAuthError('invalid_client');
 
   const bodySecret = form.client_secret;
+  if (
+    client.tokenEndpointAuthMethod !== 'none' &&
+    site.profile.confidentialClientMethods === 'basic-or-post'
+  ) {
+    // Later develop: a confidential client may authenticate either way, but exactly one way.
+    const viaBasic = basic !== undefined && bodySecret === undefined && basic.secret === client.clientSecret;
+    const viaBody = basic === undefined && bodySecret !== undefined && bodySecret === client.clientSecret;
+    if (!viaBasic && !viaBody) throw new OAuthError('invalid_client');
+    return client;
+  }
   switch (client.tokenEndpointAuthMethod) {
     case 'client_secret_basic':
       if (!basic || bodySecret !== undefined || basic.secret !== client.clientSecret) {

@@ -22,11 +22,14 @@ export function installSession(site: Site): void {
   site.methods.register('frappe.auth.get_logged_user', { handler: ({ auth }) => auth.user });
   site.methods.register('ping', { allowGuest: true, handler: () => 'pong' });
   site.pages.register('/login', formLogin);
-  site.pages.register('/app', ({ auth }) =>
+  const desk = site.profile.deskPath;
+  site.pages.register(desk, ({ auth }) =>
     auth.user === GUEST
-      ? EmulatorResponse.redirect('/login?redirect-to=%2Fapp')
+      ? EmulatorResponse.redirect(`/login?redirect-to=${encodeURIComponent(desk)}`)
       : EmulatorResponse.html(200, `<!doctype html><title>Desk</title><h1>Logged in as ${auth.user}</h1>`),
   );
+  // v16 moved the desk to /desk; old /app links still land there.
+  if (desk !== '/app') site.pages.register('/app', () => EmulatorResponse.redirect(desk, 301));
 }
 
 function checkCredentials(site: Site, login: unknown, password: unknown): string | undefined {
@@ -54,7 +57,7 @@ function apiLogin({ site, args }: HandlerContext): EmulatorResponse {
   const fullName = [user?.firstName, user?.lastName].filter(Boolean).join(' ');
   const response = EmulatorResponse.json(200, {
     message: 'Logged In',
-    home_page: '/app',
+    home_page: site.profile.deskPath,
     full_name: fullName,
   });
   response.cookies.push(...sessionCookies(session.sid, email));
@@ -63,7 +66,7 @@ function apiLogin({ site, args }: HandlerContext): EmulatorResponse {
 
 /** `GET /login` shows the form; `POST /login` logs in and follows `redirect-to` (same site only). */
 function formLogin({ site, req, args }: HandlerContext): EmulatorResponse {
-  const redirectTo = safeRedirect(site, String(args['redirect-to'] ?? '/app'));
+  const redirectTo = safeRedirect(site, String(args['redirect-to'] ?? site.profile.deskPath));
   if (req.method !== 'POST') return EmulatorResponse.html(200, loginPage(redirectTo));
   const email = checkCredentials(site, args.usr, args.pwd);
   if (!email) return EmulatorResponse.html(401, loginPage(redirectTo, 'Invalid login credentials'));
@@ -85,5 +88,5 @@ function safeRedirect(site: Site, target: string): string {
   } catch {
     // not a URL
   }
-  return '/app';
+  return site.profile.deskPath;
 }

@@ -1,6 +1,6 @@
 import { FrappeEmulator, type FrappeEmulatorOptions } from '../../../src/testing/index';
 
-export const PROFILES = ['v14', 'v15', 'develop'] as const;
+export const PROFILES = ['v14', 'v15', 'v16', 'develop'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export const CALLBACK = 'http://127.0.0.1:8765/callback';
