@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 /**
@@ -12,26 +12,42 @@ import { defineConfig, type Options } from 'tsup';
  */
 const BUNDLED_IN_CJS = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-network-error'];
 
+const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+
+/**
+ * `frappe-oauth-client/testing` for `import`: the CommonJS build re-exported (Node's ES module
+ * wrapper pattern). The emulator is a test tool, so one build of it is enough: it halves its
+ * share of the tarball, and an ESM and a CommonJS test in one process share one emulator class.
+ */
+const TESTING_ESM_WRAPPER = "export * from './index.js';\n";
+
 const shared: Options = {
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
   // `@internal` declarations (the client's context, the transport, …) stay out of the .d.ts.
   dts: { compilerOptions: { stripInternal: true } },
-  sourcemap: true,
+  // No sourcemaps: the output is not minified, so stack traces point at readable lines, and the
+  // maps would double the tarball.
+  sourcemap: false,
   target: 'node20',
   splitting: false,
   // Without it esbuild renames classes that have static blocks (`_FrappeNotFoundError`).
   keepNames: true,
-  esbuildOptions(options) {
-    // External maps that point at src/ without embedding it: a fraction of the size.
-    options.sourcesContent = false;
-  },
 };
 
 export default defineConfig((cli) => {
-  // The two formats build in parallel, so neither may clean: dist is emptied once, here.
+  // The builds run in parallel, so none of them may clean: dist is emptied once, here.
   if (!cli.watch) rmSync('dist', { recursive: true, force: true });
   return [
-    { ...shared, format: ['esm'] },
-    { ...shared, format: ['cjs'], noExternal: BUNDLED_IN_CJS },
+    { ...shared, entry: { index: entry.index }, format: ['esm'], dts: false },
+    // The ESM declarations of both entry points (the testing one's code is the wrapper above).
+    { ...shared, entry, format: ['esm'], dts: { ...(shared.dts as object), only: true } },
+    {
+      ...shared,
+      entry,
+      format: ['cjs'],
+      noExternal: BUNDLED_IN_CJS,
+      onSuccess: async () => {
+        writeFileSync('dist/testing/index.mjs', TESTING_ESM_WRAPPER);
+      },
+    },
   ];
 });
