@@ -3,6 +3,7 @@ import { FaultQueue } from './core/faults';
 import { MethodRegistry, PageRegistry, type ResourceHandler } from './core/registry';
 import type { ProfileSettings } from './profiles';
 import { DocumentStore } from './rest/document-store';
+import type { ApiV2 } from './rest/v2/api-v2';
 import { ClientRegistry, type EmulatorClientOptions } from './state/clients';
 import { SessionRegistry } from './state/sessions';
 import { TokenRegistry } from './state/tokens';
@@ -43,6 +44,8 @@ export class Site {
   readonly faults = new FaultQueue();
   readonly requestLog: RequestLogEntry[] = [];
   resourceHandler: ResourceHandler | undefined;
+  /** REST API v2 (`/api/v2/…`), installed by `rest/` where the profile has it. */
+  apiV2: ApiV2 | undefined;
   tokenLifetimeSeconds: number;
   /** Set once the server listens. */
   url = '';

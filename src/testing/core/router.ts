@@ -60,6 +60,10 @@ async function route(
     return result instanceof EmulatorResponse ? result : EmulatorResponse.json(200, { data: result });
   }
 
+  // REST API v2 (rest/v2), where the profile has it; elsewhere `/api/v2/…` is an unknown route.
+  const v2Path = stripPrefix(path, ['/api/v2/']);
+  if (v2Path !== undefined && site.apiV2) return site.apiV2.handle(context, v2Path);
+
   if (path.startsWith('/api/') || path === '/api') throw bareRaise('DoesNotExistError');
 
   const page = site.pages.get(path);
@@ -103,7 +107,12 @@ function errorResponse(site: Site, req: EmulatorRequest, error: unknown, user: s
     );
   }
   const response = wantsJson(req.path, req.header('accept'), req.header('x-requested-with'))
-    ? EmulatorResponse.json(exception.status, errorEnvelope(site.profile, exception, user))
+    ? EmulatorResponse.json(
+        exception.status,
+        site.apiV2 && req.path.startsWith('/api/v2/')
+          ? site.apiV2.errorBody(exception, user)
+          : errorEnvelope(site.profile, exception, user),
+      )
     : htmlErrorPage(exception);
   if (exception.excType === 'AuthenticationError') response.cookies.push(...expiredCookies());
   return response;

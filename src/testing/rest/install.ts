@@ -4,6 +4,7 @@ import { installClientWrite } from './client-write';
 import { handleResource } from './resource-handler';
 import { installMetadata, seedDocuments } from './seed';
 import { installUpload } from './upload';
+import { installApiV2 } from './v2/api-v2';
 
 export interface RestInstallOptions {
   seed: boolean;
@@ -11,7 +12,8 @@ export interface RestInstallOptions {
 
 /**
  * Installs REST API v1 (§7): /api/resource, frappe.client.*, upload_file and the file downloads,
- * doc methods, DocType metadata; plus the sample documents when `seed` is true.
+ * doc methods, DocType metadata; REST API v2 where the profile has it (`v2/`); plus the sample
+ * documents when `seed` is true.
  */
 export function installRest(site: Site, options: RestInstallOptions): void {
   site.resourceHandler = handleResource;
@@ -19,5 +21,6 @@ export function installRest(site: Site, options: RestInstallOptions): void {
   installClientWrite(site);
   installUpload(site);
   installMetadata(site);
+  installApiV2(site);
   if (options.seed) seedDocuments(site);
 }
