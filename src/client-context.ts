@@ -1,7 +1,7 @@
 import { AuthorizationFlow } from './auth/authorization-flow';
 import { ClientSecrets } from './auth/client-secrets';
 import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
-import { discoverIssuer } from './auth/issuer-discovery';
+import { discoverAuthorizationServerIssuer, discoverIssuer } from './auth/issuer-discovery';
 import { inProcessLockFor, type RefreshLock } from './auth/refresh-lock';
 import { type LogLine, safeLogger } from './auth/safe-logger';
 import { makeStoreThrow } from './auth/strict-store';
@@ -34,7 +34,15 @@ export interface SharedContext {
   lifecycles: Map<string, TokenLifecycle>;
   /** Every secret the client holds now, to scrub from whatever error leaves it. */
   secrets: ClientSecrets;
-  discoveredIssuer?: Promise<string>;
+  discoveredIssuer?: Promise<DiscoveredIssuer>;
+  /** The OpenID document's issuer, read only when the RFC 8414 one did not match an id_token. */
+  openIdIssuer?: Promise<string | undefined>;
+}
+
+interface DiscoveredIssuer {
+  issuer: string;
+  /** Where it came from: RFC 8414 metadata (v16+) or the OpenID discovery document. */
+  source: 'rfc8414' | 'openid';
 }
 
 /** Builds the shared parts for one configuration. */
@@ -91,15 +99,39 @@ export function createContext(options: ResolvedOptions): SharedContext {
   };
 }
 
-/** The configured issuer, or the discovered one (fetched once per configuration, again after a failure). */
-export function expectedIssuer(context: SharedContext): Promise<string> {
+/**
+ * The configured issuer, or the discovered one: from the RFC 8414 metadata where the site has it,
+ * else from the OpenID discovery document (fetched once per configuration, again after a failure).
+ */
+export async function expectedIssuer(context: SharedContext): Promise<string> {
   const { options, transport } = context;
-  if (!options.discoverIssuer) return Promise.resolve(options.issuer);
-  context.discoveredIssuer ??= discoverIssuer(transport, options.baseUrl).catch((error: unknown) => {
+  if (!options.discoverIssuer) return options.issuer;
+  context.discoveredIssuer ??= discoverEitherIssuer(transport, options.baseUrl).catch((error: unknown) => {
     context.discoveredIssuer = undefined;
     throw error;
   });
-  return context.discoveredIssuer;
+  return (await context.discoveredIssuer).issuer;
+}
+
+/**
+ * The issuer to accept as well when an id_token's `iss` is not {@link expectedIssuer}: with
+ * discovery on a v16 site, the OpenID document's (the Social Login Key URL Frappe signs with,
+ * which the RFC 8414 metadata does not report). Undefined otherwise, or when it cannot be read.
+ */
+export async function alternateIssuer(context: SharedContext): Promise<string | undefined> {
+  const discovered = await context.discoveredIssuer?.catch(() => undefined);
+  if (discovered?.source !== 'rfc8414') return undefined;
+  context.openIdIssuer ??= discoverIssuer(context.transport, context.options.baseUrl).catch(() => {
+    context.openIdIssuer = undefined;
+    return undefined;
+  });
+  return context.openIdIssuer;
+}
+
+async function discoverEitherIssuer(transport: HttpTransport, baseUrl: string): Promise<DiscoveredIssuer> {
+  const metadataIssuer = await discoverAuthorizationServerIssuer(transport);
+  if (metadataIssuer !== undefined) return { issuer: metadataIssuer, source: 'rfc8414' };
+  return { issuer: await discoverIssuer(transport, baseUrl), source: 'openid' };
 }
 
 /** The lifecycle of one token key: made on first use, then the same for every client of the context. */
@@ -118,6 +150,7 @@ export function lifecycleFor(context: SharedContext, tokenKey: string): TokenLif
       userinfoPath: FRAPPE_OAUTH_PATHS.userinfo,
       revocationPath: FRAPPE_OAUTH_PATHS.revocation,
       issuer: () => expectedIssuer(context),
+      alternateIssuer: () => alternateIssuer(context),
       events: context.events,
       log: context.log,
       secrets: () => context.secrets.current(),

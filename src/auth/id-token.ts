@@ -5,7 +5,8 @@ export interface IdTokenExpectations {
   clientId: string;
   /** The client secret: Frappe signs id_tokens HS256 with it. Public clients skip the signature. */
   clientSecret: string | undefined;
-  issuer: string;
+  /** The accepted issuers (one, or two when discovery found two documents that disagree). */
+  issuer: string | readonly string[];
   /** The nonce sent to authorize; undefined when none was sent (refresh). */
   nonce: string | undefined;
   /** The server's time now, epoch seconds. */
@@ -40,7 +41,7 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
     if (expected.clientSecret) {
       const { payload } = await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), {
         algorithms: ['HS256'],
-        issuer: expected.issuer,
+        issuer: typeof expected.issuer === 'string' ? expected.issuer : [...expected.issuer],
         audience: expected.clientId,
         currentDate: new Date(expected.serverNow * 1000),
         clockTolerance: expected.clockToleranceSeconds,
@@ -62,7 +63,9 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
 
 /** The claim checks jwtVerify does, for public clients whose tokens cannot be signature-checked. */
 function checkClaims(claims: IdTokenClaims, expected: IdTokenExpectations): void {
-  if (claims.iss !== expected.issuer) throw invalid('the id_token issuer is not the expected issuer');
+  const issuers = typeof expected.issuer === 'string' ? [expected.issuer] : expected.issuer;
+  if (typeof claims.iss !== 'string' || !issuers.includes(claims.iss))
+    throw invalid('the id_token issuer is not the expected issuer');
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!audiences.includes(expected.clientId)) throw invalid('the id_token audience is not this client');
   if (typeof claims.exp !== 'number' || claims.exp + expected.clockToleranceSeconds <= expected.serverNow) {
@@ -77,6 +80,16 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return `the id_token claim "${error.claim}" is not as expected`;
   return 'the id_token could not be read';
+}
+
+/** The `iss` an id_token claims, unverified (only to choose which issuers to check it against). */
+export function claimedIssuer(idToken: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(idToken);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function invalid(message: string, cause?: unknown): FrappeError {

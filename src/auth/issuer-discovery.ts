@@ -1,6 +1,25 @@
 import { FrappeConfigurationError } from '../errors';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';
+import { AUTHORIZATION_SERVER_METADATA_PATH } from './client-registration';
 import { FRAPPE_OAUTH_PATHS, OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
+
+/**
+ * The issuer of the RFC 8414 metadata (Frappe v16 and later), or undefined where the site has
+ * none (v14/v15 answer 404, and v16 can turn it off). That issuer is the request's own scheme and
+ * host (`get_resource_url`), while Frappe signs id_tokens with `get_server_url()` — the Social
+ * Login Key's base URL when one is set — which only the OpenID document reports: callers keep
+ * {@link discoverIssuer} as the fallback for an id_token whose `iss` differs.
+ */
+export async function discoverAuthorizationServerIssuer(
+  transport: HttpTransport,
+  options?: SendOptions,
+): Promise<string | undefined> {
+  const response = await transport.send(
+    { method: 'GET', url: AUTHORIZATION_SERVER_METADATA_PATH, maxResponseBytes: OAUTH_MAX_RESPONSE_BYTES },
+    options,
+  );
+  return response.status === 200 ? readIssuer(response.data) : undefined;
+}
 
 /**
  * Reads the expected id_token issuer from the site's discovery document. Frappe's `issuer` is the

@@ -11,7 +11,7 @@ import type { ClockSkew } from '../transport/clock-skew';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import type { AuthorizationFlow } from './authorization-flow';
 import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
-import { type IdTokenClaims, verifyIdToken } from './id-token';
+import { claimedIssuer, type IdTokenClaims, verifyIdToken } from './id-token';
 import type { LifecycleOptions } from './lifecycle-options';
 import { fetchProfile, type ProfileResult } from './profile-endpoint';
 import type { RefreshLock } from './refresh-lock';
@@ -37,6 +37,8 @@ export interface LifecycleDeps {
   revocationPath: string;
   /** The expected id_token issuer (configured, or discovered once). */
   issuer(): Promise<string>;
+  /** Another issuer to accept when an id_token's `iss` is not `issuer()` (see client-context). */
+  alternateIssuer?(): Promise<string | undefined>;
   events: TokenEventBus;
   log: LogLine;
   /** Every secret the client holds now (scrubbed from the errors events describe). */
@@ -99,11 +101,17 @@ export class LifecycleContext {
 
   async verifyIdToken(idToken: string, nonce: string | undefined): Promise<IdTokenClaims> {
     const issuer = await this.deps.issuer();
+    const issuers = [issuer];
+    const claimed = claimedIssuer(idToken);
+    if (claimed !== undefined && claimed !== issuer && this.deps.alternateIssuer) {
+      const alternate = await this.deps.alternateIssuer();
+      if (alternate !== undefined) issuers.push(alternate);
+    }
     try {
       return await verifyIdToken(idToken, {
         clientId: this.options.clientId,
         clientSecret: this.options.clientSecret,
-        issuer,
+        issuer: issuers,
         nonce,
         serverNow: this.serverNow(),
         clockToleranceSeconds: ID_TOKEN_CLOCK_TOLERANCE_SECONDS,
