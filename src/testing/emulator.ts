@@ -28,6 +28,16 @@ export interface FrappeEmulatorOptions {
   clients?: EmulatorClientOptions[];
   /** Seed the ERPNext-like sample documents (Customers, Items, Sales Orders); default true. */
   seed?: boolean;
+  /**
+   * `developer_mode` in site config; default false. register_client then accepts `http://`
+   * redirect URIs (otherwise only https).
+   */
+  developerMode?: boolean;
+  /**
+   * Whether register_client's rate limit (one call per 10 minutes per address, 417
+   * RateLimitExceededError) applies; default true. See also `resetRateLimits()`.
+   */
+  registrationRateLimit?: boolean;
 }
 
 /** An issued token pair as the emulator holds it (a test control; never reachable over HTTP). */
@@ -79,6 +89,11 @@ export class FrappeEmulator {
     if (options.issuer !== undefined && (typeof options.issuer !== 'string' || options.issuer === '')) {
       throw new TypeError('issuer must be a non-empty string (or undefined for the site URL)');
     }
+    for (const flag of ['developerMode', 'registrationRateLimit'] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+        throw new TypeError(`${flag} must be a boolean`);
+      }
+    }
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be 0..65535');
 
@@ -88,6 +103,8 @@ export class FrappeEmulator {
       issuer: options.issuer,
       users: options.users ?? [],
       clients: options.clients ?? [],
+      developerMode: options.developerMode ?? false,
+      rateLimits: options.registrationRateLimit ?? true,
     });
     installSession(site);
     installOAuth(site);
@@ -164,6 +181,49 @@ export class FrappeEmulator {
   /** Adds a user after start. */
   addUser(user: EmulatorUserOptions): void {
     this.site.users.add(user);
+  }
+
+  /** Turns `developer_mode` on or off (register_client accepts http redirect URIs while on). */
+  setDeveloperMode(on: boolean): void {
+    if (typeof on !== 'boolean') throw new TypeError('setDeveloperMode takes a boolean');
+    this.site.developerMode = on;
+  }
+
+  /**
+   * Forgets every rate-limit counter, so the next register_client call from any address passes;
+   * `setRateLimits(false)` turns the limit off altogether.
+   */
+  resetRateLimits(): void {
+    this.site.rateLimits.reset();
+  }
+
+  /** Turns register_client's rate limit on or off. */
+  setRateLimits(on: boolean): void {
+    if (typeof on !== 'boolean') throw new TypeError('setRateLimits takes a boolean');
+    this.site.rateLimits.enabled = on;
+  }
+
+  /**
+   * An OAuth client as the site holds it (declared, added or registered through
+   * register_client), or undefined. A copy: changing it changes nothing.
+   */
+  getClient(
+    clientId: string,
+  ): (Required<Omit<EmulatorClientOptions, 'clientSecret'>> & { clientSecret?: string }) | undefined {
+    const client = this.site.clients.get(clientId);
+    if (!client) return undefined;
+    return {
+      clientId: client.clientId,
+      ...(client.clientSecret !== undefined ? { clientSecret: client.clientSecret } : {}),
+      scopes: [...client.scopes],
+      redirectUris: [...client.redirectUris],
+      defaultRedirectUri: client.defaultRedirectUri,
+      skipAuthorization: client.skipAuthorization,
+      appName: client.appName,
+      responseType: client.responseType,
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+      allowedRoles: [...client.allowedRoles],
+    };
   }
 
   /** Adds (or replaces) an OAuth client after start. */

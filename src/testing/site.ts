@@ -5,6 +5,7 @@ import type { ProfileSettings } from './profiles';
 import { DocumentStore } from './rest/document-store';
 import type { ApiV2 } from './rest/v2/api-v2';
 import { ClientRegistry, type EmulatorClientOptions } from './state/clients';
+import { RateLimitRegistry } from './state/rate-limits';
 import { SessionRegistry } from './state/sessions';
 import { TokenRegistry } from './state/tokens';
 import { type EmulatorUserOptions, UserRegistry } from './state/users';
@@ -25,6 +26,10 @@ export interface SiteConfig {
   issuer: string | undefined;
   users: readonly EmulatorUserOptions[];
   clients: readonly EmulatorClientOptions[];
+  /** `frappe.conf.developer_mode`: lets register_client accept http redirect URIs. */
+  developerMode: boolean;
+  /** Whether `@rate_limit` counters apply (register_client: one call per 10 minutes per address). */
+  rateLimits: boolean;
 }
 
 /**
@@ -42,6 +47,8 @@ export class Site {
   readonly methods = new MethodRegistry();
   readonly pages = new PageRegistry();
   readonly faults = new FaultQueue();
+  readonly rateLimits = new RateLimitRegistry();
+  developerMode: boolean;
   readonly requestLog: RequestLogEntry[] = [];
   resourceHandler: ResourceHandler | undefined;
   /** REST API v2 (`/api/v2/…`), installed by `rest/` where the profile has it. */
@@ -58,6 +65,8 @@ export class Site {
     this.users = new UserRegistry(config.users);
     this.clients = new ClientRegistry(config.clients);
     this.docs = new DocumentStore(this.clock);
+    this.developerMode = config.developerMode;
+    this.rateLimits.enabled = config.rateLimits;
   }
 
   /** `get_server_url()`: the Social Login Key base URL (our `issuer` option) or the site URL. */

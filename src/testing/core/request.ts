@@ -25,6 +25,8 @@ export interface EmulatorRequest {
    * with the form fields (the form wins on clashes).
    */
   readonly formDict: Readonly<Record<string, unknown>>;
+  /** The peer's address (`request.remote_addr`), for per-address rate limits. */
+  readonly remoteAddress: string | undefined;
   header(name: string): string | undefined;
 }
 
@@ -108,6 +110,7 @@ export function buildRequest(message: IncomingMessage, body: Buffer, origin: str
     form,
     files,
     formDict,
+    remoteAddress: message.socket?.remoteAddress,
     header(name: string) {
       const value = headers[name.toLowerCase()];
       return Array.isArray(value) ? value[0] : value;

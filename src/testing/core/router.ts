@@ -130,8 +130,11 @@ function decorate(
     response.headers['cache-control'] = 'no-store,no-cache,must-revalidate,max-age=0';
   }
   if (site.profile.wwwAuthenticate && (response.status === 401 || response.status === 403)) {
+    // `set_authenticate_headers` points at the metadata on the request's own origin.
+    const host = req.header('host');
+    const origin = host ? `http://${host}` : site.url;
     response.headers['www-authenticate'] =
-      `Bearer resource_metadata="${site.url}/.well-known/oauth-protected-resource"`;
+      `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"`;
   }
   if (response.cookies.length === 0 && req.path.startsWith('/api/')) {
     const session = auth?.session;

@@ -1,4 +1,5 @@
 import type { HandlerContext } from '../core/registry';
+import type { EmulatorRequest } from '../core/request';
 import { EmulatorResponse } from '../core/response';
 import type { Site } from '../site';
 
@@ -47,15 +48,15 @@ export function wellKnownOpenidConfiguration({ site }: HandlerContext): Emulator
 }
 
 /** `get_resource_url()`: the *request's* scheme and host, not the issuer option (§2.9). */
-function requestOrigin({ site, req }: HandlerContext): string {
+export function requestOrigin(site: Site, req: EmulatorRequest): string {
   const host = req.header('host');
   return host ? `http://${host}` : site.url;
 }
 
 /** RFC 8414 metadata (develop): its issuer is the request origin, so it can disagree with §2.8. */
-export function authorizationServerMetadata(context: HandlerContext): EmulatorResponse {
-  const issuer = requestOrigin(context);
-  const response = EmulatorResponse.json(200, {
+export function authorizationServerMetadata({ site, req }: HandlerContext): EmulatorResponse {
+  const issuer = requestOrigin(site, req);
+  const metadata: Record<string, unknown> = {
     issuer,
     authorization_endpoint: `${issuer}${ENDPOINTS.authorization_endpoint}`,
     token_endpoint: `${issuer}${ENDPOINTS.token_endpoint}`,
@@ -70,15 +71,19 @@ export function authorizationServerMetadata(context: HandlerContext): EmulatorRe
     introspection_endpoint: `${issuer}${ENDPOINTS.introspection_endpoint}`,
     userinfo_endpoint: `${issuer}${ENDPOINTS.userinfo_endpoint}`,
     code_challenge_methods_supported: ['S256'],
-    registration_endpoint: `${issuer}/api/method/frappe.integrations.oauth2.register_client`,
-  });
+  };
+  // Only while OAuth Settings' `enable_dynamic_client_registration` is on.
+  if (site.profile.dynamicClientRegistration) {
+    metadata.registration_endpoint = `${issuer}/api/method/frappe.integrations.oauth2.register_client`;
+  }
+  const response = EmulatorResponse.json(200, metadata);
   response.setHeader('access-control-allow-origin', '*');
   return response;
 }
 
 /** RFC 9728 metadata (develop), with OAuth Settings' defaults; null-valued keys are dropped. */
-export function protectedResourceMetadata(context: HandlerContext): EmulatorResponse {
-  const resource = requestOrigin(context);
+export function protectedResourceMetadata({ site, req }: HandlerContext): EmulatorResponse {
+  const resource = requestOrigin(site, req);
   return EmulatorResponse.json(200, {
     resource,
     authorization_servers: [resource],

@@ -9,6 +9,7 @@ import {
   wellKnownOpenidConfiguration,
 } from './discovery';
 import { introspectToken } from './introspection';
+import { REGISTER_CLIENT_METHOD, registerClient } from './registration';
 import { revokeToken } from './revocation';
 import { getToken } from './token-endpoint';
 import { openidProfile } from './userinfo';
@@ -38,6 +39,14 @@ export function installOAuth(site: Site): void {
   });
   site.methods.register(`${PREFIX}introspect_token`, { allowGuest: true, handler: introspectToken });
   site.methods.register(`${PREFIX}openid_profile`, { handler: openidProfile });
+  if (site.profile.dynamicClientRegistration) {
+    // `@frappe.whitelist(allow_guest=True, methods=["POST"])` + `@rate_limit(1, 600)`.
+    site.methods.register(REGISTER_CLIENT_METHOD, {
+      allowGuest: true,
+      methods: ['POST'],
+      handler: registerClient,
+    });
+  }
 
   site.pages.register('/.well-known/openid-configuration', wellKnownOpenidConfiguration);
   if (site.profile.discoveryRedirects) {
