@@ -27,6 +27,11 @@ export function authorizationParams(args: Readonly<Record<string, unknown>>): Ar
     .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
 }
 
+/** Whether the profile makes `client` use PKCE (public clients on develop). */
+export function pkceRequired(site: Site, client: EmulatorClient): boolean {
+  return site.profile.pkceRequiredForPublicClients && client.tokenEndpointAuthMethod === 'none';
+}
+
 function invalid(description: string, error = 'invalid_request', status = 400): OAuthJsonError {
   return new OAuthJsonError(error, description, status);
 }
@@ -77,6 +82,8 @@ export function validateAuthorizationRequest(
   let codeChallengeMethod: string | undefined;
   if (responseType === 'code') {
     codeChallenge = get('code_challenge');
+    // develop's `is_pkce_required` holds for public clients: oauthlib's MissingCodeChallengeError.
+    if (codeChallenge === undefined && pkceRequired(site, client)) throw invalid('Code challenge required.');
     if (codeChallenge !== undefined) {
       codeChallengeMethod = get('code_challenge_method') ?? 'plain';
       if (codeChallengeMethod !== 'plain' && codeChallengeMethod !== 'S256') {

@@ -5,6 +5,7 @@ import type { EmulatorRequest } from '../core/request';
 import { EmulatorResponse } from '../core/response';
 import type { Site } from '../site';
 import { GUEST } from '../state/users';
+import { pkceRequired } from './authorization-request';
 import { authenticateClient } from './client-authentication';
 import { lookupMiss, OAuthError, scopeToList } from './errors';
 import { issueTokenRow, tokenResponse } from './token-response';
@@ -14,6 +15,9 @@ export function authorizationCodeGrant(site: Site, req: EmulatorRequest): Emulat
   const form = req.form;
   if (form.code === undefined) throw new OAuthError('invalid_request', 'Missing code parameter.');
   const client = authenticateClient(site, req);
+  if (form.code_verifier === undefined && pkceRequired(site, client)) {
+    throw new OAuthError('invalid_request', 'Code verifier required.');
+  }
 
   // validate_code: a Valid code of *this* client.
   const code = site.tokens.code(form.code);
@@ -74,8 +78,11 @@ export function refreshTokenGrant(site: Site, req: EmulatorRequest): EmulatorRes
     scopes = requested;
   }
 
-  // Refresh tokens are not bound to the client (issue #41534): the new row belongs to the
-  // client that asked, the user is copied from the old row.
+  // Before develop refresh tokens are not bound to the client (issue #41534): the new row belongs
+  // to the client that asked, the user is copied from the old row.
+  if (site.profile.refreshTokenBoundToClient && old.clientId !== client.clientId) {
+    throw new OAuthError('invalid_grant');
+  }
   const row = issueTokenRow(site, client.clientId, old.user, scopes);
   if (site.profile.refreshRevokesOldPair) old.status = 'Revoked';
   return tokenResponse(site, client, row, { idToken: true, state: form.state });

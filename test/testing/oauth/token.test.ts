@@ -271,6 +271,50 @@ describe.each(PROFILES)('get_token (%s)', (profile) => {
     }
   });
 
+  it('binds a refresh token to its client where the profile does', async () => {
+    const tokens = await obtainTokens(site, shop);
+    const response = await refresh({
+      refresh_token: tokens.refresh_token,
+      client_id: 'consent',
+      client_secret: 'consent-secret',
+    });
+    if (settings.refreshTokenBoundToClient) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'invalid_grant' });
+    } else {
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as TokenJson;
+      expect(site.issuedTokens().find((row) => row.accessToken === body.access_token)?.clientId).toBe(
+        'consent',
+      );
+    }
+  });
+
+  it('requires PKCE from public clients where the profile does', async () => {
+    const url = `${site.url}${OAUTH}.authorize?client_id=public&response_type=code&redirect_uri=${encodeURIComponent(CALLBACK)}`;
+    const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+    if (settings.pkceRequiredForPublicClients) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        description: 'Code challenge required.',
+        status_code: 400,
+        error: 'invalid_request',
+      });
+    } else {
+      expect(response.status).toBe(302);
+      const code = new URL(response.headers.get('location') ?? '', site.url);
+      const followed = code.searchParams.get('code')
+        ? code
+        : await authorizeToCallback(site, cookie, { client_id: 'public', response_type: 'code' });
+      const token = await exchangeCode(site, {
+        code: followed.searchParams.get('code') ?? '',
+        clientId: 'public',
+        redirectUri: CALLBACK,
+      });
+      expect(token.status).toBe(200);
+    }
+  });
+
   it('lets a refresh narrow the scope but not widen it', async () => {
     const tokens = await obtainTokens(site, { ...shop, scope: 'all' });
     const wider = await refresh({ refresh_token: tokens.refresh_token, scope: 'all openid' });
