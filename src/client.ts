@@ -1,3 +1,4 @@
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import type { AuthorizationBindingOptions, AuthorizationFlow } from './auth/authorization-flow';
 import { type LoopbackOptions, receiveCallback } from './auth/loopback-receiver';
 import type { FrappeProfile } from './auth/profile-endpoint';
@@ -430,6 +431,24 @@ export class FrappeOAuthClient {
   /** Releases the HTTP agents (shared with withTokenKey clients). Nothing else keeps Node alive. */
   async close(): Promise<void> {
     this.context.transport.close();
+  }
+
+  /**
+   * What `JSON.stringify(client)` (and test runners' printouts) show: the site, the client id and
+   * the token key. Never the client secret, a token or anything else the client holds.
+   */
+  toJSON(): { baseUrl: string; clientId: string; tokenKey: string } {
+    const { baseUrl, clientId } = this.context.options;
+    return { baseUrl, clientId, tokenKey: this.tokenKey };
+  }
+
+  /**
+   * What `console.log(client)` and `util.inspect(client)` show, at any depth and with
+   * `showHidden`: the same three values as {@link toJSON}, not the client's internals (which hold
+   * the client secret and the tokens).
+   */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, nodeInspect: typeof inspect): string {
+    return `FrappeOAuthClient ${nodeInspect(this.toJSON(), options)}`;
   }
 
   private requireFlow(): AuthorizationFlow {
