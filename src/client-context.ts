@@ -9,6 +9,7 @@ import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenEventBus } from './auth/token-event-bus';
 import { TokenLifecycle } from './auth/token-lifecycle';
 import { TokenStore } from './auth/token-store';
+import { ApiVersionSelector, detectApiVersion } from './documents/api-version';
 import type { ResolvedOptions } from './options';
 import { ClockSkew } from './transport/clock-skew';
 import { HttpTransport } from './transport/http-transport';
@@ -34,6 +35,8 @@ export interface SharedContext {
   lifecycles: Map<string, TokenLifecycle>;
   /** Every secret the client holds now, to scrub from whatever error leaves it. */
   secrets: ClientSecrets;
+  /** The REST API the documents methods speak (`apiVersion`; `'auto'` detected once for all). */
+  apiVersion: ApiVersionSelector;
   discoveredIssuer?: Promise<DiscoveredIssuer>;
   /** The OpenID document's issuer, read only when the RFC 8414 one did not match an id_token. */
   openIdIssuer?: Promise<string | undefined>;
@@ -96,6 +99,9 @@ export function createContext(options: ResolvedOptions): SharedContext {
       clientSecret: options.clientSecret,
     }),
     flow,
+    apiVersion: new ApiVersionSelector(options.apiVersion, () =>
+      detectApiVersion(transport, options.timeoutMs, (line) => log('warn', line)),
+    ),
   };
 }
 

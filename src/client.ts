@@ -73,6 +73,7 @@ export class FrappeOAuthClient {
       store: this.context.store,
       retry: resolved.retry,
       random: resolved.random,
+      api: this.context.apiVersion,
     };
   }
 

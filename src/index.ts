@@ -19,6 +19,7 @@ export type { TokenEvent, TokenEventListener, TokenEventType } from './auth/toke
 export type { KeyvLike } from './auth/token-store';
 export type { EncryptionOptions } from './auth/value-encryption';
 export { FrappeOAuthClient } from './client';
+export type { ApiVersion } from './documents/api-version';
 export type { DocMethodOptions } from './documents/document-actions';
 export type { FieldName, FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';
 export type { IterateOptions, IterationCheckpoint } from './documents/iterate-list';

@@ -3,6 +3,7 @@ import type { FrappeLogger, LifecycleOptions } from './auth/lifecycle-options';
 import type { RefreshLock } from './auth/refresh-lock';
 import type { KeyvLike } from './auth/token-store';
 import { type EncryptionOptions, ValueCipher } from './auth/value-encryption';
+import type { ApiVersion } from './documents/api-version';
 import { FrappeConfigurationError } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './requests/retry-policy';
 import { isLoopbackHost } from './transport/loopback-host';
@@ -101,6 +102,15 @@ export interface FrappeOAuthClientOptions {
    * with undici, the server's own with axios.
    */
   transport?: 'axios' | 'undici';
+  /**
+   * Which REST API the documents methods speak; default `'v1'` (`/api/resource`, `/api/method`),
+   * which every release has. `'v2'` uses `/api/v2/…` (Frappe v15 and later; its maintainers do
+   * not call it stable yet). `'auto'` asks the site once per client (and its `withTokenKey`
+   * clients), with one unauthenticated `GET /api/v2/method/ping`, and uses v2 where that answers
+   * `{"data": "pong"}`; any other outcome, a failure included, is v1 for the client's life.
+   * Every documents method has the same signature and result on both.
+   */
+  apiVersion?: ApiVersion;
 }
 
 /** Options after defaults and validation. */
@@ -136,6 +146,7 @@ export interface ResolvedOptions extends LifecycleOptions {
   retry: RetryPolicy;
   random: () => number;
   transport: 'axios' | 'undici';
+  apiVersion: ApiVersion;
 }
 
 export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptions {
@@ -207,6 +218,10 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
   if (transport !== 'axios' && transport !== 'undici') {
     throw new FrappeConfigurationError({ message: "transport must be 'axios' or 'undici'" });
   }
+  const apiVersion = options.apiVersion === undefined ? 'v1' : options.apiVersion;
+  if (apiVersion !== 'v1' && apiVersion !== 'v2' && apiVersion !== 'auto') {
+    throw new FrappeConfigurationError({ message: "apiVersion must be 'v1', 'v2' or 'auto'" });
+  }
   const base = baseUrl.toString().replace(/\/+$/, '');
   return {
     baseUrl: base,
@@ -246,6 +261,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     retry: resolveRetry(options.retry),
     random: options.random ?? Math.random,
     transport,
+    apiVersion,
     pendingAuthorizationTtlSeconds: positive(
       options.pendingAuthorizationTtlSeconds,
       600,

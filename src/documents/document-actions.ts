@@ -1,14 +1,18 @@
 import { FrappeError, FrappeInputError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
 import type { TransportResponse } from '../transport/transport';
-import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
-import { documentOf, messageOf, optionalDataOf, requiredValueOf } from './envelopes';
+import type { DocumentsContext } from './documents-context';
+import { documentOf, optionalDataOf, optionalValueOf, requiredValueOf } from './envelopes';
 import { checkJsonObject, checkJsonValue } from './json-values';
 import { methodName, pathSegment } from './names';
 import { getDoc } from './read-documents';
+import { type RestRoutes, routesFor, v2DocMethodPath } from './rest-routes';
 import { type Doc, findDoc, syntheticResponse } from './write-support';
 
-/** Submits a draft (docstatus 0 → 1) with `frappe.client.submit`; a repeat finds it submitted and resolves. */
+/**
+ * Submits a draft (docstatus 0 → 1) with `frappe.client.submit` (on v2 through
+ * `/api/v2/method/…`, so the `modified` check is the same); a repeat finds it submitted and resolves.
+ */
 export async function submitDoc<T>(
   context: DocumentsContext,
   doctype: string,
@@ -17,11 +21,12 @@ export async function submitDoc<T>(
 ): Promise<T> {
   const doc = await getDoc<Doc>(context, doctype, name, options);
   if (doc.docstatus === 1) return doc as T;
-  const response = await docstatusChange(context, doctype, name, 1, options, {
-    url: `${METHOD}/frappe.client.submit`,
+  const routes = await routesFor(context, options);
+  const response = await docstatusChange(context, routes, doctype, name, 1, options, {
+    url: routes.method('frappe.client.submit'),
     data: { doc: JSON.stringify(doc) },
   });
-  return documentOf<T>(response, 'submitDoc', 'message');
+  return documentOf<T>(response, 'submitDoc', routes.methodKey);
 }
 
 /** Cancels a submitted document (docstatus 1 → 2) with `frappe.client.cancel`. */
@@ -33,18 +38,20 @@ export async function cancelDoc<T>(
 ): Promise<T> {
   pathSegment(doctype, 'doctype');
   pathSegment(name, 'name');
-  const response = await docstatusChange(context, doctype, name, 2, options, {
-    url: `${METHOD}/frappe.client.cancel`,
+  const routes = await routesFor(context, options);
+  const response = await docstatusChange(context, routes, doctype, name, 2, options, {
+    url: routes.method('frappe.client.cancel'),
     data: { doctype, name },
   });
   // Older releases answer the cancelled document; newer ones answer nothing.
-  const answered = messageOf<unknown>(response, 'cancelDoc');
+  const answered = optionalValueOf<unknown>(response, 'cancelDoc', routes.methodKey);
   if (answered === undefined || answered === null) return getDoc<T>(context, doctype, name, options);
-  return documentOf<T>(response, 'cancelDoc', 'message');
+  return documentOf<T>(response, 'cancelDoc', routes.methodKey);
 }
 
 async function docstatusChange(
   context: DocumentsContext,
+  routes: RestRoutes,
   doctype: string,
   name: string,
   target: 1 | 2,
@@ -60,7 +67,7 @@ async function docstatusChange(
       idempotent: true,
       recoverRetriedFailure: async () => {
         const current = await findDoc<Doc>(context, doctype, name, options);
-        return current?.docstatus === target ? syntheticResponse({ message: current }) : undefined;
+        return current?.docstatus === target ? syntheticResponse({ [routes.methodKey]: current }) : undefined;
       },
     },
   );
@@ -77,10 +84,11 @@ export async function renameDoc(
   pathSegment(doctype, 'doctype');
   pathSegment(oldName, 'oldName');
   pathSegment(newName, 'newName');
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
     {
       method: 'POST',
-      url: `${METHOD}/frappe.client.rename_doc`,
+      url: routes.method('frappe.client.rename_doc'),
       data: { doctype, old_name: oldName, new_name: newName, merge: options.merge ? 1 : 0 },
       headers: { 'Content-Type': 'application/json' },
     },
@@ -90,14 +98,14 @@ export async function renameDoc(
       recoverRetriedFailure: async () => {
         const renamed = await findDoc<Doc>(context, doctype, newName, options);
         const old = await findDoc<Doc>(context, doctype, oldName, options);
-        return renamed && !old ? syntheticResponse({ message: newName }) : undefined;
+        return renamed && !old ? syntheticResponse({ [routes.methodKey]: newName }) : undefined;
       },
     },
   );
-  const renamed = requiredValueOf(response, 'renameDoc', 'message');
+  const renamed = requiredValueOf(response, 'renameDoc', routes.methodKey);
   if (typeof renamed !== 'string' || renamed === '') {
     throw new FrappeError({
-      message: `renameDoc: the site answered ${response.status} with a message that is not a name`,
+      message: `renameDoc: the site answered ${response.status} with a ${routes.methodKey} that is not a name`,
       status: response.status,
     });
   }
@@ -124,17 +132,18 @@ export async function setValue<T>(
   } else throw new FrappeInputError({ message: 'setValue needs a field name or an object of values' });
   const data: Doc = { doctype, name, fieldname };
   if (typeof fieldOrValues === 'string') data.value = value;
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
     {
       method: 'POST',
-      url: `${METHOD}/frappe.client.set_value`,
+      url: routes.method('frappe.client.set_value'),
       data,
       headers: { 'Content-Type': 'application/json' },
     },
     // Setting the same values twice has the effect of once.
     { ...options, idempotent: true },
   );
-  return documentOf<T>(response, 'setValue', 'message');
+  return documentOf<T>(response, 'setValue', routes.methodKey);
 }
 
 /** Options of `runDocMethod`: POST (needs write permission, default) or GET (read permission). */
@@ -143,7 +152,10 @@ export interface DocMethodOptions extends RequestOptions {
   idempotent?: boolean;
 }
 
-/** `/api/resource/<DocType>/<name>?run_method=<method>`: a whitelisted document method. */
+/**
+ * `/api/resource/<DocType>/<name>?run_method=<method>`: a whitelisted document method; on v2
+ * `/api/v2/document/<DocType>/<name>/method/<method>`. Both resolve the method's return value.
+ */
 export async function runDocMethod<T>(
   context: DocumentsContext,
   doctype: string,
@@ -154,14 +166,20 @@ export async function runDocMethod<T>(
 ): Promise<T> {
   methodName(method, 'runDocMethod');
   checkJsonObject(args, 'args', 'runDocMethod');
-  const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`;
+  pathSegment(doctype, 'doctype');
+  pathSegment(name, 'name');
+  const routes = await routesFor(context, options);
+  // v1 names the method in `run_method`; v2 in the path, leaving the query and body to the args.
+  const v2 = routes.api === 'v2';
+  const url = v2 ? v2DocMethodPath(doctype, name, method) : routes.document(doctype, name);
+  const selector: Record<string, string> = v2 ? {} : { run_method: method };
   const response = await context.executor.execute(
     options.httpMethod === 'GET'
-      ? { method: 'GET', url, params: { run_method: method, ...stringParams(args) } }
+      ? { method: 'GET', url, params: { ...selector, ...stringParams(args) } }
       : {
           method: 'POST',
           url,
-          params: { run_method: method },
+          params: selector,
           data: args,
           headers: { 'Content-Type': 'application/json' },
         },

@@ -4,7 +4,8 @@ import type { TransportResponse } from '../transport/transport';
 
 /**
  * What a 2xx from the documents API must look like. `/api/resource` answers `{"data": …}`,
- * `/api/method` answers `{"message": …}` (no `message` when the method returned None). Anything
+ * `/api/method` answers `{"message": …}` (no `message` when the method returned None); REST API
+ * v2 answers everything under `data` (absent when the method returned None). Anything
  * else — an empty body, a body that is not a JSON object, a promised key missing, a value of the
  * wrong shape, or a 200 that carries an exception and no result (a proxy or cache rewriting an
  * error's status) — is a FrappeError with the status, never `undefined` passed off as a result.
@@ -35,7 +36,7 @@ export function jsonBody(response: TransportResponse, what: string, key?: Key): 
   }
   const body = parsed as Record<string, unknown>;
   if (key !== undefined && body[key] === undefined && isException(body)) {
-    const excType = exceptionClass(body.exc_type);
+    const excType = exceptionClass(body.exc_type) ?? exceptionClass(firstV2ErrorType(body));
     throw new FrappeError({
       message: `${what}: the site answered ${response.status} with an exception${excType ? ` (${excType})` : ''} instead of ${key}`,
       status: response.status,
@@ -53,6 +54,11 @@ export function optionalDataOf<T>(response: TransportResponse, what: string): T 
 /** `message` that may be absent (a whitelisted method that returned None). */
 export function messageOf<T>(response: TransportResponse, what: string): T | undefined {
   return jsonBody(response, what, 'message').message as T | undefined;
+}
+
+/** A method's result that may be absent: v1's `message`, v2's `data`. */
+export function optionalValueOf<T>(response: TransportResponse, what: string, key: Key): T | undefined {
+  return jsonBody(response, what, key)[key] as T | undefined;
 }
 
 /** `data` or `message` that the endpoint always sends. */
@@ -85,9 +91,23 @@ function unexpected(response: TransportResponse, what: string, shape: string): F
   });
 }
 
-/** Frappe's error envelope: `exc_type`, `exc` (the traceback) or v14's `exception` line. */
+/**
+ * Frappe's error envelope: `exc_type`, `exc` (the traceback) or v14's `exception` line; v2's
+ * `errors` list.
+ */
 function isException(body: Record<string, unknown>): boolean {
-  return body.exc_type !== undefined || body.exc !== undefined || body.exception !== undefined;
+  return (
+    body.exc_type !== undefined ||
+    body.exc !== undefined ||
+    body.exception !== undefined ||
+    (Array.isArray(body.errors) && body.errors.length > 0)
+  );
+}
+
+/** The class of v2's first error, `errors[0].type`, when there is one. */
+function firstV2ErrorType(body: Record<string, unknown>): unknown {
+  const first: unknown = Array.isArray(body.errors) ? body.errors[0] : undefined;
+  return typeof first === 'object' && first !== null ? (first as { type?: unknown }).type : undefined;
 }
 
 /**

@@ -2,9 +2,10 @@ import { FrappeDuplicateEntryError, FrappeError, FrappeInputError } from '../err
 import { retryDelayMs } from '../requests/retry-policy';
 import type { RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
-import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
+import type { DocumentsContext } from './documents-context';
 import { documentOf, listOf } from './envelopes';
 import { pathSegment } from './names';
+import { routesFor } from './rest-routes';
 import { checkDoc, type Doc, findDoc, hasChanges, isAmbiguous } from './write-support';
 
 /** Frappe refuses more than 200 documents per `insert_many` call. */
@@ -27,7 +28,8 @@ export async function insertDoc<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const body = checkDoc(doc, 'insertDoc', 'doc');
-  const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}`;
+  // v1 `/api/resource/<DocType>`, v2 `/api/v2/document/<DocType>`: both take the document as the body.
+  const url = (await routesFor(context, options)).document(doctype);
   const name = lookupName(body.name);
   const attempts = name ? 1 + context.retry.retries : 1;
   return context.executor.inScope('insertDoc', options, async (scope) => {
@@ -112,19 +114,20 @@ export async function insertMany(
     ...checkDoc(doc, 'insertMany', `docs[${index}]`),
     doctype,
   }));
+  const routes = await routesFor(context, options);
   const names: string[] = [];
   for (let offset = 0; offset < checked.length; offset += INSERT_MANY_LIMIT) {
     const chunk = checked.slice(offset, offset + INSERT_MANY_LIMIT);
     const response = await context.executor.execute(
       {
         method: 'POST',
-        url: `${METHOD}/frappe.client.insert_many`,
+        url: routes.method('frappe.client.insert_many'),
         data: { docs: JSON.stringify(chunk) },
         headers: { 'Content-Type': 'application/json' },
       },
       options,
     );
-    const chunkNames = listOf(response, 'insertMany', 'message');
+    const chunkNames = listOf(response, 'insertMany', routes.methodKey);
     if (chunkNames.some((name) => typeof name !== 'string')) {
       throw new FrappeError({
         message: `insertMany: the site answered ${response.status} with names that are not strings`,

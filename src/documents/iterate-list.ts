@@ -2,8 +2,8 @@ import { FrappeError, FrappeInputError, TokenStoreError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
 import { checkFilters, type FieldName, type FilterCondition, type Filters } from './filters';
+import { keysetPage } from './keyset-page';
 import { checkFields, nonNegativeInteger } from './list-query';
-import { getList } from './read-documents';
 
 /** Options of `iterateList`. */
 export interface IterateOptions<T = Record<string, unknown>> extends RequestOptions {
@@ -68,26 +68,15 @@ export async function* iterateList<T>(
     saved = position;
   };
 
-  // One query per page: "after (modified, name)" is `modified >= m AND (modified > m OR name > n)`,
-  // the AND in `filters` (with the caller's) and the OR in `or_filters`, which Frappe puts in
-  // parentheses and ANDs with the rest. `iterateList` takes no `orFilters`, so they are free.
+  // Each page is the rows after the position, in (modified, name) order: one query on v1, up to
+  // two on v2 (see keysetPage). `iterateList` takes no `orFilters`, so v1's are free for it.
   while (true) {
-    const filters: FilterCondition[] = [...userFilters];
-    let orFilters: FilterCondition[] | undefined;
-    if (position) {
-      filters.push(['modified', '>=', position.modified]);
-      orFilters = [
-        ['modified', '>', position.modified],
-        ['name', '>', position.name],
-      ];
-    }
-    const rows = await getList<Row>(context, doctype, {
+    const rows = await keysetPage(context, doctype, {
       fields,
-      filters,
-      orFilters,
-      orderBy: 'modified asc, name asc',
-      limit: pageSize,
-      ...request,
+      filters: userFilters,
+      position,
+      pageSize,
+      request,
     });
     // Positions first: a page that cannot be followed is refused before any of it is yielded.
     const positions = rows.map(positionOf);

@@ -36,6 +36,29 @@ export function listQueryParams(options: ListOptions<never> | ListOptions = {}):
   return params;
 }
 
+/**
+ * The largest page v2 is asked for when `limit: 0` means "all rows" as in v1: v2 reads `limit=0`
+ * as an empty page (it fetches `limit + 1` rows to answer `has_next_page`), so "all" is a limit
+ * no table reaches, one more than which is still an exact integer.
+ */
+export const V2_ALL_ROWS = Number.MAX_SAFE_INTEGER - 1;
+
+/**
+ * The same options for `GET /api/v2/document/<DocType>`: `start` and `limit` instead of
+ * `limit_start` and `limit_page_length`, `limit: 0` sent as {@link V2_ALL_ROWS}. The offset also
+ * goes as `limit_start`, which v15's first v2 list (a pass-through to `frappe.client.get_list`)
+ * reads where later ones read `start`; each ignores the other.
+ */
+export function v2ListQueryParams(options: ListOptions = {}): Record<string, string> {
+  const { limit_page_length: pageLength, limit_start: offset, ...params } = listQueryParams(options);
+  if (pageLength !== undefined) params.limit = pageLength === '0' ? String(V2_ALL_ROWS) : pageLength;
+  if (offset !== undefined) {
+    params.start = offset;
+    params.limit_start = offset;
+  }
+  return params;
+}
+
 export function checkFields(fields: unknown): string[] {
   // Array.from reads holes as undefined, which `some` alone would skip.
   if (

@@ -1,45 +1,56 @@
 import { FrappeError, FrappeInputError } from '../errors';
 import type { ExecuteOptions } from '../requests/request-executor';
 import type { RequestOptions } from '../transport/http-transport';
-import { type DocumentsContext, METHOD, RESOURCE } from './documents-context';
-import { documentOf, listOf, messageOf, requiredValueOf } from './envelopes';
+import type { DocumentsContext } from './documents-context';
+import { documentOf, listOf, optionalValueOf, requiredValueOf } from './envelopes';
 import { checkFilters, type Filters } from './filters';
 import { checkJsonObject } from './json-values';
-import { type ListOptions, listQueryParams } from './list-query';
+import { type ListOptions, listQueryParams, v2ListQueryParams } from './list-query';
 import { methodName, pathSegment } from './names';
+import { routesFor, v2CountPath } from './rest-routes';
 
-/** `GET /api/resource/<DocType>/<name>`: the whole document, child tables included. */
+/** `GET /api/resource/<DocType>/<name>` (v2: `/api/v2/document/…`): the whole document, child tables included. */
 export async function getDoc<T>(
   context: DocumentsContext,
   doctype: string,
   name: string,
   options: ExecuteOptions = {},
 ): Promise<T> {
+  pathSegment(doctype, 'doctype');
+  pathSegment(name, 'name');
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
-    { method: 'GET', url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}` },
+    { method: 'GET', url: routes.document(doctype, name) },
     options,
   );
   return documentOf<T>(response, 'getDoc');
 }
 
-/** `GET /api/resource/<DocType>` with Frappe's list parameters. */
+/**
+ * `GET /api/resource/<DocType>` with Frappe's list parameters; v2's `GET /api/v2/document/<DocType>`
+ * with the same options in its own terms (see v2ListQueryParams). Both resolve the rows alone.
+ */
 export async function getList<T>(
   context: DocumentsContext,
   doctype: string,
   options: ListOptions<T> = {},
 ): Promise<T[]> {
+  pathSegment(doctype, 'doctype');
+  // Checked before the API version is known, so bad options never wait for a detection.
+  const v1Params = listQueryParams(options as ListOptions);
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
     {
       method: 'GET',
-      url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}`,
-      params: listQueryParams(options as ListOptions),
+      url: routes.document(doctype),
+      params: routes.api === 'v2' ? v2ListQueryParams(options as ListOptions) : v1Params,
     },
     options,
   );
   return listOf(response, 'getList') as T[];
 }
 
-/** `frappe.client.get_count`. */
+/** `frappe.client.get_count`; v2's `GET /api/v2/doctype/<DocType>/count`. */
 export async function getCount(
   context: DocumentsContext,
   doctype: string,
@@ -50,16 +61,23 @@ export async function getCount(
   const params: Record<string, string> = { doctype };
   const checked = checkFilters(filters, 'filters');
   if (checked !== undefined) params.filters = JSON.stringify(checked);
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
-    { method: 'GET', url: `${METHOD}/frappe.client.get_count`, params },
+    routes.api === 'v2'
+      ? {
+          method: 'GET',
+          url: v2CountPath(doctype),
+          params: checked === undefined ? {} : { filters: params.filters },
+        }
+      : { method: 'GET', url: routes.method('frappe.client.get_count'), params },
     options,
   );
   // Frappe answers a number; a numeric string is read as one, as this SDK always has.
-  const count = requiredValueOf(response, 'getCount', 'message');
+  const count = requiredValueOf(response, 'getCount', routes.methodKey);
   const value = typeof count === 'string' && count.trim() !== '' ? Number(count) : count;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new FrappeError({
-      message: `getCount: the site answered ${response.status} with a message that is not a count`,
+      message: `getCount: the site answered ${response.status} with a ${routes.methodKey} that is not a count`,
       status: response.status,
     });
   }
@@ -102,11 +120,12 @@ export async function getValue<T>(
   // get_value defaults to as_dict=True, which answers `{field: value}` even for one field; ask for
   // the bare value then (absent when nothing matches), and keep the object for a list of fields.
   if (typeof fieldnames === 'string') params.as_dict = '0';
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
-    { method: 'GET', url: `${METHOD}/frappe.client.get_value`, params },
+    { method: 'GET', url: routes.method('frappe.client.get_value'), params },
     options,
   );
-  return messageOf<T>(response, 'getValue') as T;
+  return optionalValueOf<T>(response, 'getValue', routes.methodKey) as T;
 }
 
 /** Options of `call`: GET puts params in the query, POST (default) sends them as a JSON body. */
@@ -116,7 +135,7 @@ export interface CallOptions extends RequestOptions {
   idempotent?: boolean;
 }
 
-/** `/api/method/<dotted.path>`: a whitelisted method; resolves its `message`. */
+/** `/api/method/<dotted.path>`: a whitelisted method; resolves its `message` (v2: `/api/v2/method/…`, its `data`). */
 export async function call<T>(
   context: DocumentsContext,
   method: string,
@@ -126,18 +145,19 @@ export async function call<T>(
   methodName(method, 'call');
   checkJsonObject(params, 'params', 'call');
   const httpMethod = options.httpMethod ?? 'POST';
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
     httpMethod === 'GET'
-      ? { method: 'GET', url: `${METHOD}/${method}`, params: queryParams(params) }
+      ? { method: 'GET', url: routes.method(method), params: queryParams(params) }
       : {
           method: 'POST',
-          url: `${METHOD}/${method}`,
+          url: routes.method(method),
           data: params,
           headers: { 'Content-Type': 'application/json' },
         },
     options,
   );
-  return messageOf<T>(response, method) as T;
+  return optionalValueOf<T>(response, method, routes.methodKey) as T;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { FrappeError, FrappeInputError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
-import { type DocumentsContext, METHOD } from './documents-context';
-import { messageOf } from './envelopes';
+import type { DocumentsContext } from './documents-context';
+import { optionalValueOf } from './envelopes';
+import { routesFor } from './rest-routes';
 
 /** What `uploadFile` sends to Frappe's `upload_file`. */
 export interface UploadFileInput {
@@ -26,7 +27,10 @@ export interface FrappeFileDoc {
   [field: string]: unknown;
 }
 
-/** `POST /api/method/upload_file` (multipart). Not repeated once it may have reached the server. */
+/**
+ * `POST /api/method/upload_file` (multipart; v2: `/api/v2/method/upload_file`, the same handler
+ * answering under `data`). Not repeated once it may have reached the server.
+ */
 export async function uploadFile(
   context: DocumentsContext,
   input: UploadFileInput,
@@ -46,11 +50,12 @@ export async function uploadFile(
   if (input.folder !== undefined) form.append('folder', input.folder);
   if (input.doctype !== undefined) form.append('doctype', input.doctype);
   if (input.docname !== undefined) form.append('docname', input.docname);
+  const routes = await routesFor(context, options);
   const response = await context.executor.execute(
-    { method: 'POST', url: `${METHOD}/upload_file`, data: form },
+    { method: 'POST', url: routes.method('upload_file'), data: form },
     options,
   );
-  const doc = messageOf<FrappeFileDoc>(response, 'uploadFile');
+  const doc = optionalValueOf<FrappeFileDoc>(response, 'uploadFile', routes.methodKey);
   if (!doc || typeof doc !== 'object')
     throw new FrappeError({ message: 'uploadFile: the site did not answer a File' });
   return doc;

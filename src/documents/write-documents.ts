@@ -1,8 +1,9 @@
 import { FrappeConflictError, FrappeInputError, FrappeNotFoundError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
-import { type DocumentsContext, RESOURCE } from './documents-context';
+import type { DocumentsContext } from './documents-context';
 import { documentOf } from './envelopes';
 import { pathSegment } from './names';
+import { routesFor } from './rest-routes';
 import { checkDoc, type Doc, findDoc, hasChanges, syntheticResponse } from './write-support';
 
 export interface UpdateOptions extends RequestOptions {
@@ -14,7 +15,7 @@ export interface UpdateOptions extends RequestOptions {
 }
 
 /**
- * `PUT /api/resource/<DocType>/<name>` (a partial merge). Retried like any PUT; when a retry meets
+ * `PUT /api/resource/<DocType>/<name>` (v2: `PUT /api/v2/document/…`; a partial merge). Retried like any PUT; when a retry meets
  * a conflict because the first attempt already landed, the SDK sees its own change in place and
  * resolves with the document.
  */
@@ -26,12 +27,14 @@ export async function updateDoc<T>(
   options: UpdateOptions = {},
 ): Promise<T> {
   const body: Doc = { ...checkDoc(changes, 'updateDoc', 'changes') };
-  const url = `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}`;
+  pathSegment(doctype, 'doctype');
+  pathSegment(name, 'name');
   if (options.modified !== undefined) {
     if (typeof options.modified !== 'string')
       throw new FrappeInputError({ message: 'modified must be a string' });
     body.modified = options.modified;
   }
+  const url = (await routesFor(context, options)).document(doctype, name);
   const response = await context.executor.inScope('updateDoc', options, (scope) =>
     context.executor.execute(
       {
@@ -54,15 +57,21 @@ export async function updateDoc<T>(
   return documentOf<T>(response, 'updateDoc');
 }
 
-/** `DELETE /api/resource/<DocType>/<name>` (202). A retry that finds the document gone resolves. */
+/**
+ * `DELETE /api/resource/<DocType>/<name>` (v2: `/api/v2/document/…`; 202 on both). A retry that
+ * finds the document gone resolves.
+ */
 export async function deleteDoc(
   context: DocumentsContext,
   doctype: string,
   name: string,
   options: RequestOptions = {},
 ): Promise<void> {
+  pathSegment(doctype, 'doctype');
+  pathSegment(name, 'name');
+  const url = (await routesFor(context, options)).document(doctype, name);
   await context.executor.execute(
-    { method: 'DELETE', url: `${RESOURCE}/${pathSegment(doctype, 'doctype')}/${pathSegment(name, 'name')}` },
+    { method: 'DELETE', url },
     {
       ...options,
       recoverRetriedFailure: async (error) =>
