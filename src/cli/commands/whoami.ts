@@ -1,0 +1,34 @@
+import { COMMON_HELP, type Command } from '../command';
+import { writeJson } from '../context';
+import { withSite } from '../site-client';
+import { CliUsageError } from '../usage-error';
+import { describeToken } from './token';
+
+export const whoamiCommand: Command = {
+  name: 'whoami',
+  summary: 'the signed-in user of a site (openid_profile)',
+  help: `Usage: frappe-oauth whoami [--site NAME]
+
+Asks the site who the stored token belongs to (openid_profile), refreshing the token when needed.
+Output: {"site", "baseUrl", "user", "name", "roles", "expiresAt", "scope"}.
+
+${COMMON_HELP}`,
+  options: {},
+  async run({ values, positionals }, context) {
+    if (positionals.length > 0)
+      throw new CliUsageError(`whoami: unexpected argument ${JSON.stringify(positionals[0])}`);
+    return withSite(values, context, async ({ name, profile, client }) => {
+      const user = await client.getProfile({ signal: context.signal });
+      const stored = await client.getStoredToken();
+      writeJson(context.stdout, {
+        site: name,
+        baseUrl: profile.baseUrl,
+        user: user.email || user.name,
+        name: user.name,
+        roles: user.roles,
+        ...(stored ? describeToken(stored) : {}),
+      });
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createFileRefreshLock } from '../auth/file-refresh-lock';
+import { createFileStore } from '../auth/file-store';
+import type { EncryptionOptions } from '../auth/value-encryption';
+import { FrappeOAuthClient } from '../client';
+import { type ParsedArgs, stringOption } from './args';
+import { configDirectory } from './config/paths';
+import { checkSiteName, type SiteProfile, SiteProfiles } from './config/site-profiles';
+import type { CliContext } from './context';
+import { CliUsageError } from './usage-error';
+
+/** The config folder and its site profiles, for this invocation's environment. */
+export function profilesFor(context: CliContext): SiteProfiles {
+  return new SiteProfiles(configDirectory(context.env));
+}
+
+/** The site name asked for: `--site`, else `$FRAPPE_OAUTH_SITE`, else undefined (the default site). */
+export function requestedSite(values: ParsedArgs['values'], context: CliContext): string | undefined {
+  const name = stringOption(values, 'site') ?? (context.env.FRAPPE_OAUTH_SITE || undefined);
+  return name === undefined ? undefined : checkSiteName(name);
+}
+
+/**
+ * The key tokens are sealed with (`--key`, else `$FRAPPE_OAUTH_KEY`), as the client's `encryption`
+ * option. Its key id is derived from the key, so a wrong key reads as "no key opens this value".
+ */
+export function encryptionFor(
+  values: ParsedArgs['values'],
+  context: CliContext,
+): EncryptionOptions | undefined {
+  const key = stringOption(values, 'key') ?? (context.env.FRAPPE_OAUTH_KEY || undefined);
+  if (key === undefined) return undefined;
+  const id = `k${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+  return { keys: { [id]: key }, current: id };
+}
+
+export interface OpenSite {
+  name: string;
+  profile: SiteProfile;
+  client: FrappeOAuthClient;
+}
+
+/** A client for a site profile, on the command's file store and file refresh lease. */
+export function clientFor(
+  name: string,
+  profile: SiteProfile,
+  values: ParsedArgs['values'],
+  context: CliContext,
+): FrappeOAuthClient {
+  const directory = configDirectory(context.env);
+  return new FrappeOAuthClient({
+    baseUrl: profile.baseUrl,
+    clientId: profile.clientId,
+    clientSecret: profile.clientSecret,
+    redirectUri: profile.redirectUri,
+    scopes: profile.scopes,
+    store: createFileStore(join(directory, 'tokens')),
+    refreshLock: createFileRefreshLock(join(directory, 'locks')),
+    encryption: encryptionFor(values, context),
+    tokenKey: `site:${name}`,
+    userAgent: 'frappe-oauth-cli',
+  });
+}
+
+/** The profile named on the command line (or the default one), with its client; a usage error if none. */
+export async function openSite(values: ParsedArgs['values'], context: CliContext): Promise<OpenSite> {
+  const requested = requestedSite(values, context);
+  const found = await profilesFor(context).get(requested);
+  if (!found) {
+    throw new CliUsageError(
+      requested === undefined
+        ? 'no site yet: run frappe-oauth login --url https://erp.example.com --client-id <id>'
+        : `no site profile ${JSON.stringify(requested)}: run frappe-oauth login --site ${requested} --url … --client-id …`,
+    );
+  }
+  return { ...found, client: clientFor(found.name, found.profile, values, context) };
+}
+
+/** Runs `work` with the site's client and closes it afterwards. */
+export async function withSite<T>(
+  values: ParsedArgs['values'],
+  context: CliContext,
+  work: (site: OpenSite) => Promise<T>,
+): Promise<T> {
+  const site = await openSite(values, context);
+  try {
+    return await work(site);
+  } finally {
+    await site.client.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach } from 'vitest';
+import type { CliContext } from '../../src/cli/context';
+import { runCli } from '../../src/cli/main';
+
+const homes: string[] = [];
+
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** A fresh $XDG_CONFIG_HOME, removed after the test. */
+export function freshConfigHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'frappe-oauth-cli-'));
+  homes.push(home);
+  return home;
+}
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON. */
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  stderrIsTTY?: boolean;
+  signal?: AbortSignal;
+  openBrowser?: (url: string) => Promise<boolean>;
+}
+
+/** Runs one command line in this process, as the bin would, with its output captured. */
+export async function cli(configHome: string, argv: string[], options: RunOptions = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? '');
+  const context: CliContext = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrIsTTY ?? false },
+    stdin,
+    env: { HOME: configHome, XDG_CONFIG_HOME: configHome, ...options.env },
+    signal: options.signal ?? new AbortController().signal,
+    openBrowser: options.openBrowser ?? (async () => false),
+  };
+  const status = await runCli(argv, context);
+  return {
+    status,
+    stdout,
+    stderr,
+    json: <T>() => JSON.parse(stdout) as T,
+  };
+}
