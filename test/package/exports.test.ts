@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { PUBLIC_TYPES, PUBLIC_VALUES } from './public-api';
 
 const root = join(__dirname, '..', '..');
 
@@ -79,6 +81,42 @@ describe('package.json export map', () => {
     expect(pkg.engines?.node).toBe(`>=${NODE_FLOOR}`);
   });
 });
+
+describe('public API (src/index.ts)', () => {
+  it('exports exactly the public values at run time', async () => {
+    const api: Record<string, unknown> = await import('../../src');
+    expect(Object.keys(api).sort()).toEqual([...PUBLIC_VALUES].sort());
+  });
+
+  it('exports exactly the public values and types (as TypeScript sees them)', () => {
+    const exported = exportsOf(join(root, 'src', 'index.ts'));
+    expect(exported.values).toEqual([...PUBLIC_VALUES].sort());
+    expect(exported.types).toEqual([...PUBLIC_TYPES].sort());
+  });
+});
+
+/** The names a module exports, split into values and types only, as the type checker resolves them. */
+function exportsOf(file: string): { values: string[]; types: string[] } {
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
+  if (!moduleSymbol) throw new Error(`${file} is not a module`);
+  const values: string[] = [];
+  const types: string[] = [];
+  for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    (target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.name);
+  }
+  return { values: values.sort(), types: types.sort() };
+}
 
 describe('dependency ranges', () => {
   it.each([
