@@ -39,9 +39,18 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
   };
 
   const authorization = req.header('authorization');
-  const csrfApplies = UNSAFE_METHODS.has(req.method) && session?.csrfToken !== undefined;
+  const unsafe = UNSAFE_METHODS.has(req.method);
+  // develop: a login session's write without a token passes only on same-origin evidence.
+  const sameOriginRule = unsafe && profile.csrfTokenAtLogin && session?.origin === 'login';
+  const csrfApplies = (unsafe && session?.csrfToken !== undefined) || sameOriginRule;
   const deferCsrf = csrfApplies && authorization !== undefined && profile.csrfDeferralForCredentials;
-  if (csrfApplies && !deferCsrf) checkCsrf(req, session);
+  if (csrfApplies && !deferCsrf) {
+    if (sameOriginRule && sentCsrfToken(req) === undefined) {
+      if (!hasSameOriginEvidence(site, req)) throw frappeThrow('CSRFTokenError', 'Invalid Request');
+    } else {
+      checkCsrf(req, session);
+    }
+  }
 
   if (authorization === undefined) return context;
   const parts = authorization.split(' ');
@@ -84,8 +93,28 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
   return context;
 }
 
+function sentCsrfToken(req: EmulatorRequest): string | undefined {
+  return req.header('x-frappe-csrf-token') ?? req.form.csrf_token;
+}
+
+/** `Sec-Fetch-Site: same-origin`, or an `Origin` / `Referer` on the request's own origin. */
+function hasSameOriginEvidence(site: Site, req: EmulatorRequest): boolean {
+  if (req.header('sec-fetch-site')?.toLowerCase() === 'same-origin') return true;
+  const host = req.header('host');
+  const own = host ? `http://${host}` : site.url;
+  for (const value of [req.header('origin'), req.header('referer')]) {
+    if (!value) continue;
+    try {
+      if (new URL(value).origin === own) return true;
+    } catch {
+      // not a URL: no evidence
+    }
+  }
+  return false;
+}
+
 function checkCsrf(req: EmulatorRequest, session: SessionRow | undefined): void {
-  const sent = req.header('x-frappe-csrf-token') ?? req.form.csrf_token;
+  const sent = sentCsrfToken(req);
   if (!session?.csrfToken || sent !== session.csrfToken) {
     throw frappeThrow('CSRFTokenError', 'Invalid Request');
   }

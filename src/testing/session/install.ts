@@ -1,7 +1,7 @@
 import { errorEnvelope } from '../core/envelope';
 import { FrappeException } from '../core/exceptions';
 import type { HandlerContext } from '../core/registry';
-import { EmulatorResponse } from '../core/response';
+import { EmulatorResponse, escapeHtml } from '../core/response';
 import { expiredCookies, sessionCookies } from '../core/router';
 import type { Site } from '../site';
 import { GUEST } from '../state/users';
@@ -23,11 +23,16 @@ export function installSession(site: Site): void {
   site.methods.register('ping', { allowGuest: true, handler: () => 'pong' });
   site.pages.register('/login', formLogin);
   const desk = site.profile.deskPath;
-  site.pages.register(desk, ({ auth }) =>
-    auth.user === GUEST
-      ? EmulatorResponse.redirect(`/login?redirect-to=${encodeURIComponent(desk)}`)
-      : EmulatorResponse.html(200, `<!doctype html><title>Desk</title><h1>Logged in as ${auth.user}</h1>`),
-  );
+  site.pages.register(desk, ({ site: current, auth }) => {
+    if (auth.user === GUEST)
+      return EmulatorResponse.redirect(`/login?redirect-to=${encodeURIComponent(desk)}`);
+    // The desk boots with the session's CSRF token, which is how a browser (or a test) gets it.
+    const csrf = auth.session ? current.sessions.csrfTokenFor(auth.session) : '';
+    return EmulatorResponse.html(
+      200,
+      `<!doctype html><title>Desk</title><script>frappe.csrf_token = "${csrf}";</script><h1>Logged in as ${escapeHtml(auth.user)}</h1>`,
+    );
+  });
   // v16 moved the desk to /desk; old /app links still land there.
   if (desk !== '/app') site.pages.register('/app', () => EmulatorResponse.redirect(desk, 301));
 }
@@ -52,7 +57,7 @@ function apiLogin({ site, args }: HandlerContext): EmulatorResponse {
     failed.cookies.push(...expiredCookies());
     return failed;
   }
-  const session = site.sessions.create(email);
+  const session = site.sessions.create(email, 'login', site.profile.csrfTokenAtLogin);
   const user = site.users.get(email);
   const fullName = [user?.firstName, user?.lastName].filter(Boolean).join(' ');
   const response = EmulatorResponse.json(200, {
@@ -70,7 +75,7 @@ function formLogin({ site, req, args }: HandlerContext): EmulatorResponse {
   if (req.method !== 'POST') return EmulatorResponse.html(200, loginPage(redirectTo));
   const email = checkCredentials(site, args.usr, args.pwd);
   if (!email) return EmulatorResponse.html(401, loginPage(redirectTo, 'Invalid login credentials'));
-  const session = site.sessions.create(email);
+  const session = site.sessions.create(email, 'login', site.profile.csrfTokenAtLogin);
   const response = EmulatorResponse.redirect(redirectTo, 302);
   response.cookies.push(...sessionCookies(session.sid, email));
   return response;

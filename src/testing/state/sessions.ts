@@ -4,15 +4,29 @@ import { hexHash } from '../core/random';
 export interface SessionRow {
   readonly sid: string;
   readonly user: string;
-  /** Created when a page that needs it renders (the consent page), as Frappe does lazily. */
+  /**
+   * Created when a page that needs it renders (the consent page), as Frappe does lazily; develop
+   * creates it at login.
+   */
   csrfToken: string | undefined;
+  /**
+   * `login`: made by `POST /api/method/login` or the /login form. `control`: made by the
+   * `sessionCookie` test control, like a session Frappe's own test harness logs in
+   * (`login_as`), which develop's same-origin rule for tokenless writes leaves alone.
+   */
+  readonly origin: 'login' | 'control';
 }
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionRow>();
 
-  create(user: string): SessionRow {
-    const row: SessionRow = { sid: hexHash(56), user, csrfToken: undefined };
+  create(user: string, origin: SessionRow['origin'] = 'control', withCsrfToken = false): SessionRow {
+    const row: SessionRow = {
+      sid: hexHash(56),
+      user,
+      csrfToken: withCsrfToken ? hexHash(56) : undefined,
+      origin,
+    };
     this.sessions.set(row.sid, row);
     return row;
   }

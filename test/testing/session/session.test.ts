@@ -101,7 +101,11 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
 
   it('logout ends the session and answers with Guest cookies', async () => {
     const sid = await login(site);
-    const result = await call(site, '/api/method/logout', { method: 'POST', headers: cookie(sid) });
+    // The browser's own evidence that the POST comes from the site (develop requires it).
+    const result = await call(site, '/api/method/logout', {
+      method: 'POST',
+      headers: { ...cookie(sid), 'Sec-Fetch-Site': 'same-origin' },
+    });
     expect(result.status).toBe(200);
     expect(sidOf(result.cookies)).toBe('Guest');
     const me = await call(site, LOGGED_USER, { headers: cookie(sid) });
@@ -274,12 +278,50 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
       expect(result.json).toEqual({ message: ALICE.email });
     });
 
-    if (profile !== 'develop') {
+    if (!SETTINGS[profile].csrfTokenAtLogin) {
       it('a session without a stored CSRF token (API login) needs none', async () => {
         const sid = await login(site);
         expect((await call(site, LOGGED_USER, { method: 'POST', headers: cookie(sid) })).status).toBe(200);
       });
+    } else {
+      it('develop: a login session holds a CSRF token; a tokenless write needs same-origin evidence', async () => {
+        const sid = await login(site);
+        const post = (headers: Record<string, string>) =>
+          call(site, LOGGED_USER, { method: 'POST', headers: { ...cookie(sid), ...headers } });
+        const bare = await post({});
+        expect(bare.status).toBe(400);
+        expect(bare.json?.exc_type).toBe('CSRFTokenError');
+        expect((await post({ Origin: 'https://evil.example' })).status).toBe(400);
+        expect((await post({ 'Sec-Fetch-Site': 'cross-site' })).status).toBe(400);
+        expect((await post({ 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
+        expect((await post({ Origin: site.url })).status).toBe(200);
+        expect((await post({ Referer: `${site.url}/desk/customer` })).status).toBe(200);
+        // The desk page carries the token; a wrong one is refused even with evidence.
+        const desk = await call(site, SETTINGS[profile].deskPath, { headers: cookie(sid) });
+        const token = /frappe\.csrf_token = "([0-9a-f]+)"/.exec(desk.text)?.[1] ?? '';
+        expect(token).not.toBe('');
+        expect((await post({ 'X-Frappe-CSRF-Token': token })).status).toBe(200);
+        expect((await post({ 'X-Frappe-CSRF-Token': 'wrong', 'Sec-Fetch-Site': 'same-origin' })).status).toBe(
+          400,
+        );
+      });
+
+      it('develop: a login session + a bearer that is not a valid token on a write → 400, nothing runs', async () => {
+        const sid = await login(site);
+        const result = await call(site, LOGGED_USER, {
+          method: 'POST',
+          headers: { ...cookie(sid), ...bearer('notatoken') },
+        });
+        expect(result.status).toBe(400);
+        expect(result.json?.exc_type).toBe('CSRFTokenError');
+      });
     }
+
+    it('a session from the sessionCookie control keeps the pre-develop rule (no token until a page makes one)', async () => {
+      const control = site.sessionCookie(ALICE.email);
+      const result = await call(site, LOGGED_USER, { method: 'POST', headers: { Cookie: control } });
+      expect(result.status).toBe(200);
+    });
 
     it('logged-in cookie + garbage bearer on a POST → 400 CSRFTokenError', async () => {
       const { sid } = await sessionWithCsrf();
