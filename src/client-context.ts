@@ -3,13 +3,14 @@ import { ClientSecrets } from './auth/client-secrets';
 import { endpointsFor, FRAPPE_OAUTH_PATHS } from './auth/frappe-endpoints';
 import { discoverAuthorizationServerIssuer, discoverIssuer } from './auth/issuer-discovery';
 import { inProcessLockFor, type RefreshLock } from './auth/refresh-lock';
-import { type LogLine, safeLogger } from './auth/safe-logger';
+import type { LogLine } from './auth/safe-logger';
 import { makeStoreThrow } from './auth/strict-store';
 import { TokenEndpoint } from './auth/token-endpoint';
 import { TokenEventBus } from './auth/token-event-bus';
 import { TokenLifecycle } from './auth/token-lifecycle';
 import { TokenStore } from './auth/token-store';
 import { ApiVersionSelector, detectApiVersion } from './documents/api-version';
+import { Observer } from './observability/observer';
 import type { ResolvedOptions } from './options';
 import { ClockSkew } from './transport/clock-skew';
 import { HttpTransport } from './transport/http-transport';
@@ -31,6 +32,8 @@ export interface SharedContext {
   flow: AuthorizationFlow | undefined;
   events: TokenEventBus;
   log: LogLine;
+  /** Logs (the one redacted sink), `request`/`retry` hooks, OpenTelemetry. */
+  observer: Observer;
   /** Token key → its lifecycle. */
   lifecycles: Map<string, TokenLifecycle>;
   /** Every secret the client holds now, to scrub from whatever error leaves it. */
@@ -81,7 +84,15 @@ export function createContext(options: ResolvedOptions): SharedContext {
         store,
       )
     : undefined;
-  const log = safeLogger(options.logger);
+  const secrets = new ClientSecrets(options.clientSecret);
+  // One sink for every line: redacted with the secrets errors are scrubbed of.
+  const observer = new Observer({
+    logger: options.logger,
+    secrets: () => secrets.current(),
+    openTelemetry: options.openTelemetry,
+    baseUrl: options.baseUrl,
+  });
+  const log = observer.log;
   if (!options.storeInProcess) makeStoreThrow(options.store, log);
   return {
     options,
@@ -92,8 +103,9 @@ export function createContext(options: ResolvedOptions): SharedContext {
     lock: options.refreshLock ?? inProcessLockFor(options.store),
     events: new TokenEventBus(log),
     log,
+    observer,
     lifecycles: new Map(),
-    secrets: new ClientSecrets(options.clientSecret),
+    secrets,
     tokenEndpoint: new TokenEndpoint(transport, FRAPPE_OAUTH_PATHS.token, {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
@@ -159,6 +171,7 @@ export function lifecycleFor(context: SharedContext, tokenKey: string): TokenLif
       alternateIssuer: () => alternateIssuer(context),
       events: context.events,
       log: context.log,
+      observer: context.observer,
       secrets: () => context.secrets.current(),
     });
     context.lifecycles.set(tokenKey, lifecycle);

@@ -23,6 +23,7 @@ import { type CallOptions, call, getCount, getDoc, getList, getValue } from './d
 import { type FrappeFileDoc, type UploadFileInput, uploadFile } from './documents/upload-file';
 import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-documents';
 import { FrappeConfigurationError, FrappeError, FrappeInputError, scrubError } from './errors';
+import type { RequestEventListener, RetryEventListener } from './observability/hook-events';
 import { type FrappeOAuthClientOptions, resolveOptions } from './options';
 import { checkRequestConfig, type FrappeRequestConfig, type FrappeResponse } from './requests/request-config';
 import { RequestExecutor } from './requests/request-executor';
@@ -47,8 +48,8 @@ export class FrappeOAuthClient {
   private readonly context: SharedContext;
   private readonly lifecycle: TokenLifecycle;
   private readonly documents: DocumentsContext;
-  /** Listeners given to on/once, and what the event bus holds for each. */
-  private readonly listeners = new Map<TokenEventListener, TokenEventListener>();
+  /** Listeners given to on/once (per event name), and what the event bus holds for each. */
+  private readonly listeners = new Map<ClientEventName, Map<AnyListener, AnyListener>>();
   /** A withTokenKey client hears only its own key's events; the client built with `new` hears all. */
   private readonly eventFilter: string | undefined;
 
@@ -69,6 +70,7 @@ export class FrappeOAuthClient {
         resolved.random,
         resolved.timeoutMs,
         () => this.context.secrets.current(),
+        this.context.observer,
       ),
       store: this.context.store,
       retry: resolved.retry,
@@ -408,23 +410,41 @@ export class FrappeOAuthClient {
   }
 
   /**
-   * Token events (see TokenEvent). The client built with `new` hears the events of every token key,
-   * its `withTokenKey` clients included; a `withTokenKey` client hears its own key's. A listener
-   * that throws or rejects is logged and ignored.
+   * Listens to what the client does (see the README's Observability section):
+   * - `'token'` (TokenEvent): loaded, validated, stored, refresh_started, refreshed, refresh_failed,
+   *   authorization_required, revoked, deleted — with a fingerprint, never a token;
+   * - `'request'` (RequestEvent): each HTTP request of a REST call — method, route template, path
+   *   without query, status, duration, attempt;
+   * - `'retry'` (RetryEvent): before each retry of a REST call — why, and how long it waits.
+   *
+   * The client built with `new` hears the events of every token key, its `withTokenKey` clients
+   * included; a `withTokenKey` client hears its own key's. A listener that throws or rejects is
+   * logged and ignored. No payload carries a secret.
    */
-  on(event: 'token', listener: TokenEventListener): this {
+  on(event: 'token', listener: TokenEventListener): this;
+  on(event: 'request', listener: RequestEventListener): this;
+  on(event: 'retry', listener: RetryEventListener): this;
+  on(event: ClientEventName, listener: AnyListener): this {
     return this.subscribe(event, listener, false);
   }
 
-  once(event: 'token', listener: TokenEventListener): this {
+  /** As `on`, for the next event only. */
+  once(event: 'token', listener: TokenEventListener): this;
+  once(event: 'request', listener: RequestEventListener): this;
+  once(event: 'retry', listener: RetryEventListener): this;
+  once(event: ClientEventName, listener: AnyListener): this {
     return this.subscribe(event, listener, true);
   }
 
-  off(event: 'token', listener: TokenEventListener): this {
-    const registered = this.listeners.get(listener);
-    if (event === 'token' && registered) {
-      this.context.events.unsubscribe(registered, this.eventFilter);
-      this.listeners.delete(listener);
+  /** Removes a listener given to `on` or `once` for that event. */
+  off(event: 'token', listener: TokenEventListener): this;
+  off(event: 'request', listener: RequestEventListener): this;
+  off(event: 'retry', listener: RetryEventListener): this;
+  off(event: ClientEventName, listener: AnyListener): this {
+    const registered = this.listeners.get(event)?.get(listener);
+    if (registered) {
+      this.busFor(event).unsubscribe(registered, this.eventFilter);
+      this.listeners.get(event)?.delete(listener);
     }
     return this;
   }
@@ -461,21 +481,34 @@ export class FrappeOAuthClient {
     return this.context.flow;
   }
 
-  private subscribe(event: 'token', listener: TokenEventListener, once: boolean): this {
-    if (event !== 'token' || typeof listener !== 'function') {
-      throw new FrappeInputError({ message: "on/once/off take 'token' and a listener function" });
+  private subscribe(event: ClientEventName, listener: AnyListener, once: boolean): this {
+    if (!CLIENT_EVENTS.has(event) || typeof listener !== 'function') {
+      throw new FrappeInputError({
+        message: "on/once/off take 'token', 'request' or 'retry' and a listener function",
+      });
     }
-    // One registration per listener, as off() must find it; once() removes itself after a call.
-    const registered: TokenEventListener = once
+    // One registration per listener and event, as off() must find it; once() removes itself after a call.
+    const registered: AnyListener = once
       ? (payload) => {
-          this.listeners.delete(listener);
+          this.listeners.get(event)?.delete(listener);
           return listener(payload);
         }
       : listener;
-    this.off('token', listener);
-    this.listeners.set(listener, registered);
-    this.context.events.subscribe(registered, this.eventFilter, once);
+    this.off(event as 'token', listener);
+    let byListener = this.listeners.get(event);
+    if (!byListener) {
+      byListener = new Map();
+      this.listeners.set(event, byListener);
+    }
+    byListener.set(listener, registered);
+    this.busFor(event).subscribe(registered, this.eventFilter, once);
     return this;
+  }
+
+  private busFor(event: ClientEventName): { subscribe: Subscribe; unsubscribe: Unsubscribe } {
+    const { events, observer } = this.context;
+    const bus = event === 'token' ? events : event === 'request' ? observer.requests : observer.retries;
+    return bus as unknown as { subscribe: Subscribe; unsubscribe: Unsubscribe };
   }
 
   /** Runs one public call under its own deadline and signal (see CallScope). */
@@ -502,6 +535,14 @@ export class FrappeOAuthClient {
     return error instanceof FrappeError ? scrubError(error, this.context.secrets.current()) : error;
   }
 }
+
+/** What `on`/`once`/`off` take. */
+type ClientEventName = 'token' | 'request' | 'retry';
+const CLIENT_EVENTS = new Set<string>(['token', 'request', 'retry']);
+// biome-ignore lint/suspicious/noExplicitAny: a listener of any of the three payloads
+type AnyListener = (payload: any) => void;
+type Subscribe = (listener: AnyListener, tokenKey: string | undefined, once: boolean) => void;
+type Unsubscribe = (listener: AnyListener, tokenKey: string | undefined) => void;
 
 /** The `code` a callback URL carries, if it can be read (only to keep it out of errors). */
 function codeOf(callbackUrl: string | URL): string | undefined {

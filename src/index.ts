@@ -59,7 +59,16 @@ export {
   type TokenStoreErrorOptions,
   type TokenStoreFailureReason,
 } from './errors';
-export type { FrappeLogger, FrappeOAuthClientOptions } from './options';
+export type {
+  ObservedError,
+  RequestEvent,
+  RequestEventListener,
+  RetryEvent,
+  RetryEventListener,
+  RetryReason,
+} from './observability/hook-events';
+export type { FrappeProgress, ProgressListener } from './observability/progress';
+export type { FrappeLogger, FrappeOAuthClientOptions, LogFields, OpenTelemetryOptions } from './options';
 export type { FrappeRequestConfig, FrappeResponse } from './requests/request-config';
 export type { RetryPolicy } from './requests/retry-policy';
 export type { RequestOptions } from './transport/http-transport';

@@ -5,10 +5,13 @@ import type { KeyvLike } from './auth/token-store';
 import { type EncryptionOptions, ValueCipher } from './auth/value-encryption';
 import type { ApiVersion } from './documents/api-version';
 import { FrappeConfigurationError } from './errors';
+import type { FrappeLogger as ObservedLogger } from './observability/log-sink';
+import type { OpenTelemetryOptions } from './observability/telemetry';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './requests/retry-policy';
 import { isLoopbackHost } from './transport/loopback-host';
 
-export type { FrappeLogger } from './auth/lifecycle-options';
+export type { FrappeLogger, LogFields } from './observability/log-sink';
+export type { OpenTelemetryOptions } from './observability/telemetry';
 
 export interface FrappeOAuthClientOptions {
   /** The Frappe site, e.g. `https://erp.example.com`. */
@@ -62,8 +65,19 @@ export interface FrappeOAuthClientOptions {
    * is retried. OAuth endpoints always take at most 1 MiB.
    */
   maxResponseBytes?: number;
-  /** Silent by default. */
-  logger?: FrappeLogger;
+  /**
+   * Where the SDK's log lines go; silent by default. Any object with `debug`/`info`/`warn`/`error`
+   * fits (console, pino, winston): one line per request at debug, per retry and refresh at info,
+   * per recovered or surprising condition at warn, each redacted like errors are (see the README's
+   * Observability section).
+   */
+  logger?: ObservedLogger;
+  /**
+   * OpenTelemetry spans and metrics. Default: through `@opentelemetry/api`'s global providers when
+   * that optional peer is installed, nothing when it is not. `{ tracerProvider, meterProvider }`
+   * uses these instead; `false` turns both off.
+   */
+  openTelemetry?: OpenTelemetryOptions | false;
   userAgent?: string;
   /** Plain http is refused unless the host is loopback or this is true. */
   allowInsecureHttp?: boolean;
@@ -147,6 +161,7 @@ export interface ResolvedOptions extends LifecycleOptions {
   random: () => number;
   transport: 'axios' | 'undici';
   apiVersion: ApiVersion;
+  openTelemetry: OpenTelemetryOptions | false | undefined;
 }
 
 export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptions {
@@ -214,6 +229,21 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
       message: 'logger must be an object with debug/info/warn/error methods',
     });
   }
+  const openTelemetry = options.openTelemetry;
+  if (
+    openTelemetry !== undefined &&
+    openTelemetry !== false &&
+    (openTelemetry === null ||
+      typeof openTelemetry !== 'object' ||
+      (openTelemetry.tracerProvider !== undefined &&
+        typeof openTelemetry.tracerProvider?.getTracer !== 'function') ||
+      (openTelemetry.meterProvider !== undefined &&
+        typeof openTelemetry.meterProvider?.getMeter !== 'function'))
+  ) {
+    throw new FrappeConfigurationError({
+      message: 'openTelemetry must be false or { tracerProvider?, meterProvider? } (OpenTelemetry providers)',
+    });
+  }
   const transport = options.transport === undefined ? 'axios' : options.transport;
   if (transport !== 'axios' && transport !== 'undici') {
     throw new FrappeConfigurationError({ message: "transport must be 'axios' or 'undici'" });
@@ -262,6 +292,7 @@ export function resolveOptions(options: FrappeOAuthClientOptions): ResolvedOptio
     random: options.random ?? Math.random,
     transport,
     apiVersion,
+    openTelemetry,
     pendingAuthorizationTtlSeconds: positive(
       options.pendingAuthorizationTtlSeconds,
       600,

@@ -6,6 +6,8 @@ import {
   fingerprint,
   scrubError,
 } from '../errors';
+import type { Observer } from '../observability/observer';
+import { RefreshObservation } from '../observability/refresh-observation';
 import type { CallScope } from '../transport/call-scope';
 import type { ClockSkew } from '../transport/clock-skew';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';
@@ -15,7 +17,7 @@ import { claimedIssuer, type IdTokenClaims, verifyIdToken } from './id-token';
 import type { LifecycleOptions } from './lifecycle-options';
 import { fetchProfile, type ProfileResult } from './profile-endpoint';
 import type { RefreshLock } from './refresh-lock';
-import type { LogLine } from './safe-logger';
+import type { LogFields, LogLine } from './safe-logger';
 import type { StoredToken } from './stored-token';
 import type { TokenEndpoint } from './token-endpoint';
 import type { TokenEventBus } from './token-event-bus';
@@ -41,6 +43,8 @@ export interface LifecycleDeps {
   alternateIssuer?(): Promise<string | undefined>;
   events: TokenEventBus;
   log: LogLine;
+  /** Logs, hooks and OpenTelemetry of the client (refresh spans and metrics). */
+  observer: Observer;
   /** Every secret the client holds now (scrubbed from the errors events describe). */
   secrets(): Iterable<string>;
 }
@@ -204,8 +208,18 @@ export class LifecycleContext {
     this.deps.events.emit(event);
   }
 
-  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
-    this.deps.log(level, `${message} (token key ${this.tokenKey})`);
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields): void {
+    this.deps.log(level, `${message} (token key ${this.tokenKey})`, { ...fields, tokenKey: this.tokenKey });
+  }
+
+  /** Starts watching one refresh of `seen` (span, lines, metrics: see RefreshObservation). */
+  observeRefresh(seen: StoredToken): RefreshObservation {
+    return new RefreshObservation(
+      this.deps.observer,
+      (level, message, fields) => this.log(level, message, fields),
+      seen,
+      () => this.serverNow(),
+    );
   }
 }
 

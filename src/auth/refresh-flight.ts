@@ -1,4 +1,5 @@
 import { AuthorizationCallbackError, fingerprint } from '../errors';
+import type { RefreshObservation } from '../observability/refresh-observation';
 import { CallScope } from '../transport/call-scope';
 import { sleep } from '../transport/sleep';
 import type { LifecycleContext } from './lifecycle-context';
@@ -41,14 +42,18 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
   const scope = new CallScope('refreshing the token', {}, budgetMs, {
     background: true,
   });
+  const observed = context.observeRefresh(seen);
   let lease: RefreshLease | undefined;
   let from = seen;
   try {
-    lease = await context.deps.lock.acquire(context.storeKey, { ttlMs: budgetMs, signal: scope.signal });
+    lease = await observed.leaseWait(
+      context.deps.lock.acquire(context.storeKey, { ttlMs: budgetMs, signal: scope.signal }),
+    );
     const latest = await readLatest(context, scope);
     if (latest === undefined) throw new RefreshRefusal('the stored token was removed');
     if (latest.access_token !== seen.access_token && isFresh(context, latest)) {
       context.slot.refreshAdopted(latest);
+      observed.adopted(latest, 'stored_while_waiting');
       return latest;
     }
     from = latest;
@@ -57,6 +62,7 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
     if (context.slot.isRefused(from)) throw new RefreshRefusal('the site already refused this refresh token');
 
     context.emit('refresh_started', from);
+    observed.started(from);
     const response = await requestRefresh(context, refreshToken, scope);
     const { fresh, verified } = await checkRefreshed(context, from, response, scope).catch(
       (error: unknown) => {
@@ -71,15 +77,17 @@ async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise
     context.slot.refreshSucceeded(from, fresh, written, verified);
     if (!written) retryPendingInBackground(context);
     context.emit('refreshed', fresh);
+    observed.succeeded(from, fresh, written);
     if (written) revokeSuperseded(context, from, fresh);
     return fresh;
   } catch (error) {
-    return await failed(context, from, error, scope);
+    return await failed(context, from, error, scope, observed);
   } finally {
     // Released in the background: a Redis round trip must not hold back a result callers wait for
     // (and a lease that is never released expires by itself).
     lease?.release().catch(() => undefined);
     scope.dispose();
+    observed.end();
   }
 }
 
@@ -94,12 +102,13 @@ async function failed(
   from: StoredToken,
   error: unknown,
   scope: CallScope,
+  observed: RefreshObservation,
 ): Promise<StoredToken> {
   const kind = failureKind(error);
   if (kind === 'refused') {
     const stored = await storedElsewhere(context, from, scope);
     if (stored) {
-      context.log('info', 'the refresh was refused, but the store holds a newer pair; using it');
+      observed.adopted(stored, 'stored_after_refusal');
       context.slot.refreshAdopted(stored);
       return stored;
     }
@@ -107,7 +116,7 @@ async function failed(
   const cooldownUntil = context.localNow() + context.options.refreshCooldownSeconds * 1000;
   context.slot.refreshFailed(from, kind, error, cooldownUntil);
   context.emit('refresh_failed', from, error);
-  context.log('warn', `refresh failed (${kind}: ${error instanceof Error ? error.name : 'error'})`);
+  observed.failed(kind, error);
   if (kind === 'refused') throw await refusal(context, error);
   throw error;
 }

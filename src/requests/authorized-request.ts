@@ -1,6 +1,8 @@
 import type { TokenLifecycle } from '../auth/token-lifecycle';
+import { fingerprint } from '../errors';
+import type { CallObservation } from '../observability/call-observation';
 import type { CallScope } from '../transport/call-scope';
-import type { HttpTransport } from '../transport/http-transport';
+import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import type { TransportRequest, TransportResponse } from '../transport/transport';
 
 /**
@@ -9,6 +11,7 @@ import type { TransportRequest, TransportResponse } from '../transport/transport
  * - 403: a permission error, unless the stored expiry passed or an openid_profile probe shows the
  *   token is dead (v13/early v14 answer dead tokens with 403); then refresh and retry once.
  * Whatever the last answer is goes back to the caller, which maps statuses to typed errors.
+ * Each HTTP request is reported to `call` (its duration, status or failure).
  *
  * A failure to get a token (the lifecycle's own errors, already retried where that made sense) is
  * marked, so the REST retry around this does not run the token's lifecycle again.
@@ -18,12 +21,21 @@ export async function sendAuthorized(
   transport: HttpTransport,
   config: TransportRequest,
   scope: CallScope,
+  call?: CallObservation,
 ): Promise<AuthorizedResponse> {
   const token = await tokenStep(() => lifecycle.getToken(scope));
-  const response = await transport.send(withBearer(config, token.access_token), scope.requestOptions());
+  const response = await sent(
+    call,
+    transport,
+    withBearer(config, token.access_token),
+    scope.requestOptions(),
+  );
   if (response.status === 401) {
     const replacement = await tokenStep(() => lifecycle.replaceAfterUnauthorized(token, scope));
-    const retried = await transport.send(
+    call?.tokenReplaced(401, fingerprint(token.access_token));
+    const retried = await sent(
+      call,
+      transport,
       withBearer(config, replacement.access_token),
       scope.requestOptions(),
     );
@@ -32,7 +44,10 @@ export async function sendAuthorized(
   if (response.status === 403) {
     const replacement = await tokenStep(() => lifecycle.replaceAfterForbidden(token, scope));
     if (replacement) {
-      const retried = await transport.send(
+      call?.tokenReplaced(403, fingerprint(token.access_token));
+      const retried = await sent(
+        call,
+        transport,
         withBearer(config, replacement.access_token),
         scope.requestOptions(),
       );
@@ -40,6 +55,25 @@ export async function sendAuthorized(
     }
   }
   return { response, tokensUsed: [token.access_token] };
+}
+
+/** One HTTP request, timed and reported to the call's observation. */
+async function sent(
+  call: CallObservation | undefined,
+  transport: HttpTransport,
+  request: TransportRequest,
+  options: SendOptions,
+): Promise<TransportResponse> {
+  if (!call) return transport.send(request, options);
+  const started = performance.now();
+  try {
+    const response = await transport.send(request, options);
+    call.sent(response.status, undefined, performance.now() - started);
+    return response;
+  } catch (error) {
+    call.sent(undefined, error, performance.now() - started);
+    throw error;
+  }
 }
 
 /** The last answer, and the access tokens sent (to be scrubbed from any error built from it). */

@@ -1,6 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { TokenLifecycle } from '../auth/token-lifecycle';
 import { errorFromResponse, FrappeError, scrubError } from '../errors';
+import type { CallObservation } from '../observability/call-observation';
+import { Observer } from '../observability/observer';
 import { CallScope } from '../transport/call-scope';
 import { type HttpTransport, pathOf, type RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
@@ -38,10 +40,26 @@ export class RequestExecutor {
     private readonly timeoutMs: number,
     /** Every secret the client holds now: scrubbed from any error this call ends with. */
     private readonly secrets: () => Iterable<string> = () => [],
+    /** Logs, hooks and OpenTelemetry of the client (see Observer). */
+    readonly observer: Observer = Observer.silent(),
   ) {}
 
-  async execute(config: TransportRequest, options: ExecuteOptions = {}): Promise<TransportResponse> {
+  /**
+   * Runs one request: a span around it all, a log line and a `request` hook per HTTP request, a
+   * `retry` hook before each retry (see CallObservation).
+   */
+  execute(config: TransportRequest, options: ExecuteOptions = {}): Promise<TransportResponse> {
     const method = (config.method ?? 'GET').toUpperCase();
+    const call = this.observer.call(method, config.url ?? '/', this.lifecycle.tokenKey);
+    return call.run(() => this.executeObserved(config, options, method, call));
+  }
+
+  private async executeObserved(
+    config: TransportRequest,
+    options: ExecuteOptions,
+    method: string,
+    call: CallObservation,
+  ): Promise<TransportResponse> {
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const scope =
       options.scope ?? new CallScope(`${method} ${pathOf(config.url ?? '/')}`, options, this.timeoutMs);
@@ -49,18 +67,18 @@ export class RequestExecutor {
       // Most calls need one attempt: it runs outside the retry machinery, which is entered only
       // once an attempt has failed in a way worth retrying.
       try {
-        return await this.attempt(config, method, scope);
+        return await this.attempt(config, method, scope, call);
       } catch (error) {
         const final = this.finalFailure(error, idempotent);
         if (final !== undefined) throw final;
-        await this.waitBeforeRetry(error, 1, scope);
+        await this.waitBeforeRetry(error, 1, scope, call);
       }
       let retry = 0;
       return await pRetry(
         async () => {
           retry += 1;
           try {
-            return await this.attempt(config, method, scope);
+            return await this.attempt(config, method, scope, call);
           } catch (error) {
             if (options.recoverRetriedFailure && !(error instanceof TokenStepFailure)) {
               const recovered = await options.recoverRetriedFailure(error);
@@ -79,7 +97,7 @@ export class RequestExecutor {
           signal: scope.signal,
           // The waits are ours (Retry-After, jitter, the call's deadline); p-retry only counts.
           onFailedAttempt: async ({ error, retriesLeft }) => {
-            if (retriesLeft > 0) await this.waitBeforeRetry(error, retry + 1, scope);
+            if (retriesLeft > 0) await this.waitBeforeRetry(error, retry + 1, scope, call);
           },
         },
       );
@@ -120,9 +138,19 @@ export class RequestExecutor {
    * Waits before retry number `retry`. A wait the call's deadline would cut short is not started:
    * the failure that called for it is the better answer than a timeout.
    */
-  private async waitBeforeRetry(error: unknown, retry: number, scope: CallScope): Promise<void> {
+  private async waitBeforeRetry(
+    error: unknown,
+    retry: number,
+    scope: CallScope,
+    call: CallObservation,
+  ): Promise<void> {
     const delayMs = retryDelayMs(error, retry, this.policy, this.random);
-    if (delayMs >= scope.remainingMs()) throw new AbortError(new Carrier(error));
+    const remainingMs = scope.remainingMs();
+    if (delayMs >= remainingMs) {
+      call.notRetried(error, delayMs, remainingMs);
+      throw new AbortError(new Carrier(error));
+    }
+    call.retrying(error, delayMs);
     await sleep(delayMs, scope.signal);
   }
 
@@ -130,8 +158,15 @@ export class RequestExecutor {
     config: TransportRequest,
     method: string,
     scope: CallScope,
+    call: CallObservation,
   ): Promise<TransportResponse> {
-    const { response, tokensUsed } = await sendAuthorized(this.lifecycle, this.transport, config, scope);
+    const { response, tokensUsed } = await sendAuthorized(
+      this.lifecycle,
+      this.transport,
+      config,
+      scope,
+      call,
+    );
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({
       status: response.status,

@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
  * The architecture's one rule: arrows run one way. A folder may import only from folders listed
  * below it here; files at the top of `src/` compose everything. The emulator stands alone.
  */
-const LAYERS = ['webhooks', 'errors', 'transport', 'auth', 'requests', 'documents', '(root)', 'cli'] as const;
+const LAYERS = [
+  'webhooks',
+  'errors',
+  'transport',
+  'observability',
+  'auth',
+  'requests',
+  'documents',
+  '(root)',
+  'cli',
+] as const;
 
 const SRC = resolve(__dirname, '../../src');
 
