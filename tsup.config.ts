@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 /**
@@ -12,7 +13,11 @@ import { defineConfig, type Options } from 'tsup';
  */
 const BUNDLED_IN_CJS = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-network-error'];
 
-const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+const entry = {
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'cli/index': 'src/cli/index.ts',
+};
 
 /**
  * `frappe-oauth-client/testing` for `import`: the CommonJS build re-exported (Node's ES module
@@ -34,8 +39,10 @@ const shared: Options = {
 };
 
 export default defineConfig((cli) => {
-  // The builds run in parallel, so none of them may clean: dist is emptied once, here.
-  if (!cli.watch) rmSync('dist', { recursive: true, force: true });
+  // `--out-dir` moves the whole build (test/package/built-output.test.ts builds into a temp dir).
+  const outDir = cli.outDir ?? 'dist';
+  // The builds run in parallel, so none of them may clean: the output is emptied once, here.
+  if (!cli.watch) rmSync(outDir, { recursive: true, force: true });
   return [
     { ...shared, entry: { index: entry.index }, format: ['esm'], dts: false },
     // The ESM declarations of both entry points (the testing one's code is the wrapper above).
@@ -46,7 +53,7 @@ export default defineConfig((cli) => {
       format: ['cjs'],
       noExternal: BUNDLED_IN_CJS,
       onSuccess: async () => {
-        writeFileSync('dist/testing/index.mjs', TESTING_ESM_WRAPPER);
+        writeFileSync(join(outDir, 'testing', 'index.mjs'), TESTING_ESM_WRAPPER);
       },
     },
   ];

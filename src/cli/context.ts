@@ -23,3 +23,8 @@ export interface CliOutput {
 export function writeJson(output: CliOutput, value: unknown): void {
   output.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** Writes one JSON value on a single line. */
+export function writeLine(output: CliOutput, value: unknown): void {
+  output.write(`${JSON.stringify(value)}\n`);
+}

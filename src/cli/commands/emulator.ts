@@ -4,7 +4,7 @@ import type { EmulatorClientOptions } from '../../testing/state/clients';
 import type { EmulatorUserOptions } from '../../testing/state/users';
 import { integerOption, listOption, stringOption } from '../args';
 import type { Command } from '../command';
-import { writeJson } from '../context';
+import { writeLine } from '../context';
 import { CliUsageError } from '../usage-error';
 
 const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8765/callback';
@@ -99,7 +99,8 @@ Options:
       if (error instanceof TypeError) throw new CliUsageError(`emulator: ${error.message}`);
       throw error;
     }
-    writeJson(context.stdout, {
+    // One line, so a script can read it with `head -1` or `readline`.
+    writeLine(context.stdout, {
       url: site.url,
       profile: site.profile,
       users: users.map(({ email, password, roles }) => ({ email, password, roles })),

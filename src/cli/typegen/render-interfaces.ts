@@ -117,7 +117,7 @@ function fieldType(field: FieldMeta, known: Set<string>): { type: string; note?:
       .map((choice) => choice.trim())
       .filter((choice) => choice !== '');
     if (choices.length === 0) return { type: 'string' };
-    const union = choices.map((choice) => JSON.stringify(choice));
+    const union = choices.map(quote);
     // An unset Select is stored as the empty string.
     if (field.reqd !== 1) union.push("''");
     return { type: union.join(' | ') };
@@ -130,6 +130,11 @@ function fieldType(field: FieldMeta, known: Set<string>): { type: string; note?:
   const format = DATE_FORMATS[field.fieldtype];
   if (format) return { type: 'string', note: format };
   return { type: 'string' };
+}
+
+/** A single-quoted TypeScript string literal. */
+function quote(text: string): string {
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
 /** Text safe inside a doc comment. */
