@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Site } from '../site';
+import { inTransaction } from './document-events';
 import { errorEnvelope } from './envelope';
 import { FrappeException } from './exceptions';
 import type { EmulatorFault } from './faults';
@@ -82,7 +83,12 @@ export class EmulatorHttpServer {
     }
 
     const request = buildRequest(message, body, site.url);
-    const response = await dispatch(site, request);
+    // One request, one transaction: webhooks go out only once it succeeded (after commit).
+    const response = await inTransaction(
+      site,
+      () => dispatch(site, request),
+      (answer) => answer.status < 400,
+    );
     if (fault?.kind === 'drop-after-write') {
       message.socket.destroy();
       return;

@@ -1,3 +1,4 @@
+import { emitWrite } from '../core/document-events';
 import { FrappeException } from '../core/exceptions';
 import type { Site } from '../site';
 import { ADMINISTRATOR } from '../state/users';
@@ -68,5 +69,10 @@ export function serverUpdateDocument(
 
 export function serverDeleteDocument(site: Site, doctype: string, name: string): boolean {
   knownDoctype('deleteDocument', doctype);
-  return site.docs.delete(doctype, name);
+  const doc = site.docs.get(doctype, name);
+  if (!doc) return false;
+  site.docs.delete(doctype, name);
+  // `frappe.delete_doc(..., force=True)` still runs on_trash and records the Deleted Document.
+  emitWrite(site, 'delete', docOutput(doc), SERVER.user);
+  return true;
 }

@@ -1,3 +1,4 @@
+import { DELETED_DOCUMENT } from './deleted-document-doctype';
 import { DOCFIELD, DOCTYPE, FILE } from './standard-doctypes';
 
 /**
@@ -215,7 +216,10 @@ const salesOrderItem: DocTypeMeta = {
 };
 
 export const DOCTYPES: ReadonlyMap<string, DocTypeMeta> = new Map(
-  [customer, item, salesOrder, salesOrderItem, FILE, DOCTYPE, DOCFIELD].map((meta) => [meta.name, meta]),
+  [customer, item, salesOrder, salesOrderItem, FILE, DOCTYPE, DOCFIELD, DELETED_DOCUMENT].map((meta) => [
+    meta.name,
+    meta,
+  ]),
 );
 
 export function getMeta(doctype: string): DocTypeMeta | undefined {

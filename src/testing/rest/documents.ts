@@ -1,3 +1,4 @@
+import { emitWrite } from '../core/document-events';
 import { FrappeException, frappeThrow } from '../core/exceptions';
 import type { Site } from '../site';
 import { cint } from './args';
@@ -100,6 +101,7 @@ export function insertDoc(
   if (docstatus !== 0) runDocstatusChange(doctype, doc, docstatus as 0 | 1 | 2);
   const stored = doc as StoredDoc;
   site.docs.put(stored);
+  emitWrite(site, 'insert', docOutput(stored), actor.user);
   return stored;
 }
 
@@ -133,6 +135,7 @@ export function updateDoc(
   if (to !== existing.docstatus) runDocstatusChange(doctype, doc, to as 0 | 1 | 2);
   const stored = doc as StoredDoc;
   site.docs.put(stored);
+  emitWrite(site, 'update', docOutput(stored), actor.user, existing.docstatus);
   return stored;
 }
 

@@ -1,6 +1,7 @@
 import type { Site } from '../site';
 import { installClientRead } from './client-read';
 import { installClientWrite } from './client-write';
+import { installDeletedDocuments } from './deleted-documents';
 import { handleResource } from './resource-handler';
 import { installMetadata, seedDocuments } from './seed';
 import { installUpload } from './upload';
@@ -22,5 +23,6 @@ export function installRest(site: Site, options: RestInstallOptions): void {
   installUpload(site);
   installMetadata(site);
   installApiV2(site);
+  installDeletedDocuments(site);
   if (options.seed) seedDocuments(site);
 }

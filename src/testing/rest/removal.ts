@@ -1,8 +1,9 @@
+import { emitWrite } from '../core/document-events';
 import { FrappeException, frappeThrow } from '../core/exceptions';
 import type { Site } from '../site';
 import { DOCTYPES, dataFields, tableFields } from './doctypes';
 import type { StoredDoc } from './document-store';
-import { type Actor, loadDoc, requireMeta } from './documents';
+import { type Actor, docOutput, loadDoc, requireMeta } from './documents';
 import { requirePermission } from './permissions';
 
 /** A Link that points at a document: which document holds it, and where. */
@@ -68,6 +69,7 @@ export function deleteDoc(site: Site, actor: Actor, doctype: string, name: strin
     );
   }
   site.docs.delete(doctype, name);
+  emitWrite(site, 'delete', docOutput(doc), actor.user);
   for (const file of [...site.docs.table('File').values()]) {
     if (file.attached_to_doctype === doctype && file.attached_to_name === name)
       site.docs.delete('File', file.name);
