@@ -74,7 +74,15 @@ function testTransport(value: string | undefined): 'axios' | 'undici' {
   throw new Error(`FRAPPE_TEST_TRANSPORT must be 'axios' or 'undici', not '${value}'`);
 }
 
-/** A client for the site, closed after each test; its events and log lines go to the leak scan. */
+/** A log line and its fields, as the leak scan reads them. */
+function auditLogLine(message: string, fields?: unknown): void {
+  auditLine(fields === undefined ? message : `${message} ${JSON.stringify(fields)}`);
+}
+
+/**
+ * A client for the site, closed after each test; its log lines (with their fields) and the
+ * payloads of every hook go to the leak scan.
+ */
 export function clientFor(
   site: FrappeEmulator,
   overrides: Partial<FrappeOAuthClientOptions> = {},
@@ -85,11 +93,13 @@ export function clientFor(
     redirectUri: REDIRECT_URI,
     store: new Keyv(),
     refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
-    logger: { debug: auditLine, info: auditLine, warn: auditLine, error: auditLine },
+    logger: { debug: auditLogLine, info: auditLogLine, warn: auditLogLine, error: auditLogLine },
     transport: TEST_TRANSPORT,
     ...overrides,
   });
   client.on('token', (event) => auditLine(JSON.stringify(event)));
+  client.on('request', (event) => auditLine(JSON.stringify(event)));
+  client.on('retry', (event) => auditLine(JSON.stringify(event)));
   clients.push(client);
   return client;
 }
