@@ -6,11 +6,11 @@ import {
   FrappeOAuthClient,
   type FrappeOAuthClientOptions,
 } from '../../src';
-import { PROFILES, TEST_TRANSPORT } from '../helpers/frappe-site';
+import { TEST_TRANSPORT } from '../helpers/frappe-site';
 import { type HostileServer, startHostileServer } from '../helpers/hostile-server';
 import { auditSecret, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 import { clientHolding } from '../helpers/token-holder';
-import { signedIn } from './helpers';
+import { API_VARIANTS, signedIn } from './helpers';
 
 const ACCESS_TOKEN = 'edge-input-test-access-token';
 const PASSWORD = 'edge-input-test-password';
@@ -33,7 +33,7 @@ async function answeringServer(): Promise<HostileServer & { heard: IncomingMessa
   const server = await startHostileServer((request, response) => {
     heard.push(request);
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const isList = request.method === 'GET' && /^\/api\/resource\/[^/]+$/.test(path);
+    const isList = request.method === 'GET' && /^\/api\/(resource|v2\/document)\/[^/]+$/.test(path);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(
       JSON.stringify(isList ? { data: [] } : { data: { name: 'x', doctype: 'x' }, message: { name: 'x' } }),
@@ -69,9 +69,11 @@ const ODD_NAMES = [
   'back\\slash+plus',
 ];
 
-describe.each(PROFILES)('any document name round-trips as one path segment on %s', (profile) => {
+const API_VERSIONS = ['v1', 'v2'] as const;
+
+describe.each(API_VARIANTS)('any document name round-trips as one path segment on $label', (variant) => {
   it.each(ODD_NAMES)('%j: insertDoc, getDoc, updateDoc, deleteDoc', async (name) => {
-    const { site, client } = await signedIn(profile, 'admin');
+    const { site, client } = await signedIn(variant, 'admin');
     const saved = await client.insertDoc<{ name: string }>('Customer', { customer_name: name });
     expect(saved.name).toBe(name);
     const read = await client.getDoc<{ name: string; customer_name: string }>('Customer', name);
@@ -84,10 +86,14 @@ describe.each(PROFILES)('any document name round-trips as one path segment on %s
   });
 });
 
-describe('names at the wire', () => {
+describe.each(API_VERSIONS)('names at the wire over %s', (apiVersion) => {
+  /** The path segments before the doctype: `api/resource` on v1, `api/v2/document` on v2. */
+  const documentPrefix = apiVersion === 'v1' ? ['api', 'resource'] : ['api', 'v2', 'document'];
+  const methodPrefix = apiVersion === 'v1' ? '/api/method' : '/api/v2/method';
+
   it('a doctype and a name are sent as exactly one percent-encoded segment each', async () => {
     const server = await answeringServer();
-    const client = await clientOf(server.url);
+    const client = await clientOf(server.url, { apiVersion });
     const doctype = 'Odd/Type?#%';
     const name = 'x/y\r\n..?z#%41';
     await client.getDoc(doctype, name);
@@ -96,15 +102,18 @@ describe('names at the wire', () => {
     await client.runDocMethod(doctype, name, 'get_greeting', {}, { httpMethod: 'GET' });
     await client.insertDoc(doctype, { a: 1 });
     expect(server.requests.map((entry) => entry.method)).toEqual(['GET', 'PUT', 'DELETE', 'GET', 'POST']);
-    for (const entry of server.requests.slice(0, 4)) {
+    const prefix = documentPrefix.length;
+    for (const [index, entry] of server.requests.slice(0, 4).entries()) {
       const parts = segments(entry.path);
-      expect(parts).toHaveLength(4);
-      expect(parts.slice(0, 2)).toEqual(['api', 'resource']);
-      expect(parts.slice(2).map(decodeURIComponent)).toEqual([doctype, name]);
+      // v2 names a document method in the path: `…/<name>/method/get_greeting`.
+      const tail = apiVersion === 'v2' && index === 3 ? ['method', 'get_greeting'] : [];
+      expect(parts).toHaveLength(prefix + 2 + tail.length);
+      expect(parts.slice(0, prefix)).toEqual(documentPrefix);
+      expect(parts.slice(prefix, prefix + 2).map(decodeURIComponent)).toEqual([doctype, name]);
+      expect(parts.slice(prefix + 2)).toEqual(tail);
     }
     expect(segments(server.requests[4]?.path ?? '').map(decodeURIComponent)).toEqual([
-      'api',
-      'resource',
+      ...documentPrefix,
       doctype,
     ]);
   });
@@ -127,7 +136,7 @@ describe('names at the wire', () => {
     ['runDocMethod, name ".."', (c: FrappeOAuthClient) => c.runDocMethod('Customer', '..', 'save'), 'name'],
   ])('%s is FrappeInputError naming the argument, and nothing is sent', async (_label, run, argument) => {
     const server = await answeringServer();
-    const client = await clientOf(server.url);
+    const client = await clientOf(server.url, { apiVersion });
     const error = await rejectionOf(run(client), FrappeInputError);
     expect(error.message).toMatch(new RegExp(`^${argument} `));
     expect(server.requests).toEqual([]);
@@ -135,16 +144,18 @@ describe('names at the wire', () => {
 
   it('method names are dotted identifiers, sent as they are', async () => {
     const server = await answeringServer();
-    const client = await clientOf(server.url);
+    const client = await clientOf(server.url, { apiVersion });
     await client.call('ping', {}, { httpMethod: 'GET' });
     await client.call('frappe.client.get_list', { doctype: 'Customer' });
     await client.call('_private.Method_2');
     await client.runDocMethod('Customer', 'Jane', 'get_greeting');
     expect(server.requests.map((entry) => entry.path)).toEqual([
-      '/api/method/ping',
-      '/api/method/frappe.client.get_list',
-      '/api/method/_private.Method_2',
-      '/api/resource/Customer/Jane',
+      `${methodPrefix}/ping`,
+      `${methodPrefix}/frappe.client.get_list`,
+      `${methodPrefix}/_private.Method_2`,
+      apiVersion === 'v1'
+        ? '/api/resource/Customer/Jane'
+        : '/api/v2/document/Customer/Jane/method/get_greeting',
     ]);
   });
 
@@ -164,7 +175,7 @@ describe('names at the wire', () => {
     'a\nb',
   ])('method %j is FrappeInputError for call and runDocMethod, and nothing is sent', async (method) => {
     const server = await answeringServer();
-    const client = await clientOf(server.url);
+    const client = await clientOf(server.url, { apiVersion });
     expect((await rejectionOf(client.call(method), FrappeInputError)).message).toMatch(/^call: method/);
     await rejectionOf(client.runDocMethod('Customer', 'Jane', method), FrappeInputError);
     await rejectionOf(client.call(42 as Loose), FrappeInputError);
@@ -373,44 +384,56 @@ const NOT_JSON: Array<[string, (c: FrappeOAuthClient) => Promise<unknown>, strin
   ],
 ];
 
-describe('values JSON cannot carry are refused before anything is sent', () => {
-  it.each(NOT_JSON)('%s', async (_label, run, message) => {
-    const server = await answeringServer();
-    const client = await clientOf(server.url);
-    const error = await rejectionOf(run(client), FrappeInputError);
-    expect(error.message).toContain(message);
-    expect(error.status).toBeUndefined();
-    expect(server.requests).toEqual([]);
-  });
-
-  it('values JSON does carry still go: null, nested rows, Dates, shared (not cyclic) objects', async () => {
-    const server = await answeringServer();
-    const client = await clientOf(server.url);
-    const shared = { rate: 1 };
-    await client.insertDoc('Customer', {
-      customer_name: 'Fine',
-      territory: null,
-      since: new Date(0),
-      items: [shared, shared],
-      nested: deep(60),
+describe.each(API_VERSIONS)(
+  'values JSON cannot carry are refused before anything is sent over %s',
+  (apiVersion) => {
+    it.each(NOT_JSON)('%s', async (_label, run, message) => {
+      const server = await answeringServer();
+      const client = await clientOf(server.url, { apiVersion });
+      const error = await rejectionOf(run(client), FrappeInputError);
+      expect(error.message).toContain(message);
+      expect(error.status).toBeUndefined();
+      expect(server.requests).toEqual([]);
     });
-    await client.getList('Customer', { filters: { territory: null, credit_limit: ['>', 0] } });
-    expect(server.requests).toHaveLength(2);
-  });
 
-  it.each(PROFILES)('on %s a filter on undefined no longer lists every document', async (profile) => {
-    const { site, client } = await signedIn(profile, 'alice');
-    await rejectionOf(
-      client.getList('Customer', { filters: { customer_group: undefined } }),
-      FrappeInputError,
+    it('values JSON does carry still go: null, nested rows, Dates, shared (not cyclic) objects', async () => {
+      const server = await answeringServer();
+      const client = await clientOf(server.url, { apiVersion });
+      const shared = { rate: 1 };
+      await client.insertDoc('Customer', {
+        customer_name: 'Fine',
+        territory: null,
+        since: new Date(0),
+        items: [shared, shared],
+        nested: deep(60),
+      });
+      await client.getList('Customer', { filters: { territory: null, credit_limit: ['>', 0] } });
+      expect(server.requests).toHaveLength(2);
+    });
+
+    it.each(API_VARIANTS.filter((variant) => variant.apiVersion === apiVersion))(
+      'on $label a filter on undefined no longer lists every document',
+      async (variant) => {
+        const { site, client } = await signedIn(variant, 'alice');
+        await rejectionOf(
+          client.getList('Customer', { filters: { customer_group: undefined } }),
+          FrappeInputError,
+        );
+        await rejectionOf(client.getCount('Customer', { customer_group: undefined }), FrappeInputError);
+        expect(site.requests()).toEqual([]);
+      },
     );
-    await rejectionOf(client.getCount('Customer', { customer_group: undefined }), FrappeInputError);
-    expect(site.requests()).toEqual([]);
-  });
-});
+  },
+);
 
 describe('client options', () => {
   const base = { baseUrl: 'https://erp.example.com', clientId: 'x' };
+
+  it.each(['v3', 'V2', '', 2, null])('apiVersion %j is FrappeConfigurationError', (apiVersion) => {
+    expect(() => new FrappeOAuthClient({ ...base, apiVersion: apiVersion as Loose })).toThrow(
+      /apiVersion must be 'v1', 'v2' or 'auto'/,
+    );
+  });
 
   it.each([
     'app\r\nX-Injected: 1',

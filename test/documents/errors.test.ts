@@ -11,9 +11,9 @@ import {
   FrappeServerError,
   FrappeValidationError,
 } from '../../src';
-import { countRequests, PROFILES, TOKEN_PATH } from '../helpers/frappe-site';
+import { countRequests, TOKEN_PATH } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
-import { newSalesOrder, otherUser, served, signedIn } from './helpers';
+import { API_VARIANTS, apiOf, newSalesOrder, otherUser, pathsOf, served, signedIn } from './helpers';
 
 afterAll(() => {
   expectNoSecretsLeaked();
@@ -26,23 +26,24 @@ function textOf(error: FrappeError): string {
   return [error.message, ...error.messages].join('\n');
 }
 
-describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
+describe.each(API_VARIANTS)('typed errors from real $label responses', (variant) => {
+  const paths = pathsOf(variant);
   it('a 401 that persists after the one refresh-and-retry is FrappeAuthenticationError', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const body = JSON.stringify({ exc_type: 'AuthenticationError' });
     site.injectFault(
-      '/api/resource/Customer/Jane Doe',
+      paths.resource('Customer', 'Jane Doe'),
       { kind: 'status', status: 401, body, contentType: 'application/json' },
       { times: 2 },
     );
     const error = await rejectionOf(client.getDoc('Customer', 'Jane Doe'), FrappeAuthenticationError);
     expect(error).toMatchObject({ status: 401, excType: 'AuthenticationError', method: 'GET' });
-    expect(served(site, 'GET', '/api/resource/Customer/Jane Doe')).toBe(2);
+    expect(served(site, 'GET', paths.resource('Customer', 'Jane Doe'))).toBe(2);
     expect(countRequests(site, TOKEN_PATH)).toBe(1); // the one refresh between the two tries
   });
 
   it('reading a doctype without the role is FrappePermissionError with the decoded messages', async () => {
-    const { client } = await signedIn(profile, 'bob');
+    const { client } = await signedIn(variant, 'bob');
     const error = await rejectionOf(client.getDoc('Customer', 'Jane Doe'), FrappePermissionError);
     expect(error.status).toBe(403);
     expect(error.excType).toBe('PermissionError');
@@ -53,16 +54,16 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('deleting without delete permission is FrappePermissionError and the document stays', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const error = await rejectionOf(client.deleteDoc('Customer', 'Jane Doe'), FrappePermissionError);
     expect(error).toMatchObject({ status: 403, method: 'DELETE' });
     expect(site.getDocument('Customer', 'Jane Doe')).toBeDefined();
   });
 
   it('a missing document of an unreadable doctype is masked as 403 from v15 on, 404 before', async () => {
-    const { client } = await signedIn(profile, 'bob');
+    const { client } = await signedIn(variant, 'bob');
     const promise = client.getDoc('Customer', 'No Such Customer');
-    if (profile === 'v14') {
+    if (variant.profile === 'v14') {
       expect((await rejectionOf(promise, FrappeNotFoundError)).status).toBe(404);
     } else {
       expect((await rejectionOf(promise, FrappePermissionError)).status).toBe(403);
@@ -70,7 +71,7 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('a missing mandatory field is FrappeValidationError (MandatoryError) in plain text', async () => {
-    const { site, client } = await signedIn(profile, 'bob');
+    const { site, client } = await signedIn(variant, 'bob');
     const before = site.documentCount('Item');
     const error = await rejectionOf(
       client.insertDoc('Item', { item_code: 'HALF-DONE' }),
@@ -84,7 +85,7 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('a link to a missing document is FrappeValidationError (LinkValidationError)', async () => {
-    const { client } = await signedIn(profile, 'admin');
+    const { client } = await signedIn(variant, 'admin');
     const error = await rejectionOf(
       client.insertDoc('Sales Order', newSalesOrder('Nobody Ltd.')),
       FrappeValidationError,
@@ -94,7 +95,7 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('inserting the same customer_name twice is FrappeDuplicateEntryError, one document stays', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     await client.insertDoc('Customer', { customer_name: 'Twice Ltd.' });
     const before = site.documentCount('Customer');
     const error = await rejectionOf(
@@ -107,7 +108,7 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('updateDoc with a stale modified is FrappeConflictError, also a FrappeValidationError', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const read = await client.getDoc<Doc>('Customer', 'Jane Doe');
     site.updateDocument('Customer', 'Jane Doe', { mobile_no: '+1 555 0199' }); // someone else saves
     const error = await rejectionOf(
@@ -128,10 +129,10 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('a 429 with no retries left is FrappeRateLimitError with Retry-After, nothing written', async () => {
-    const { site, client } = await signedIn(profile, 'alice', { retry: { retries: 0 } });
+    const { site, client } = await signedIn(variant, 'alice', { retry: { retries: 0 } });
     const before = site.documentCount('Customer');
     site.injectFault(
-      '/api/resource/Customer',
+      paths.resource('Customer'),
       { kind: 'rate-limit', retryAfterSeconds: 7 },
       { method: 'POST' },
     );
@@ -144,47 +145,47 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('a proxy 502 HTML page, still there after the retries, is FrappeServerError without the page', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/resource/Customer', { kind: 'status', status: 502 }, { times: 4 });
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.resource('Customer'), { kind: 'status', status: 502 }, { times: 4 });
     const error = await rejectionOf(client.getList('Customer'), FrappeServerError);
     expect(error.status).toBe(502);
     expect(error.message).toContain('HTML error page');
     expect(textOf(error)).not.toMatch(/<html|nginx|<center>/i);
-    expect(served(site, 'GET', '/api/resource/Customer')).toBe(4); // first try + 3 retries
+    expect(served(site, 'GET', paths.resource('Customer'))).toBe(4); // first try + 3 retries
   });
 
   it('a dropped connection and a timeout are FrappeNetworkError with their reason', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/resource/Customer', { kind: 'drop' }, { method: 'POST' });
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.resource('Customer'), { kind: 'drop' }, { method: 'POST' });
     const dropped = await rejectionOf(
       client.insertDoc('Customer', { customer_name: 'Dropped Ltd.' }),
       FrappeNetworkError,
     );
     expect(dropped).toMatchObject({ reason: 'connection', status: undefined });
 
-    site.injectFault('/api/resource/Customer', { kind: 'delay', ms: 2000 }, { method: 'POST' });
+    site.injectFault(paths.resource('Customer'), { kind: 'delay', ms: 2000 }, { method: 'POST' });
     const slow = await rejectionOf(
       client.insertDoc('Customer', { customer_name: 'Slow Ltd.' }, { timeoutMs: 100 }),
       FrappeNetworkError,
     );
     expect(slow.reason).toBe('timeout');
     expect(slow.message).toContain('timed out');
-    expect(served(site, 'POST', '/api/resource/Customer')).toBe(2); // neither was repeated
+    expect(served(site, 'POST', paths.resource('Customer'))).toBe(2); // neither was repeated
   });
 
   it('a truncated error body still gives a typed error that does not quote the body', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/resource/Customer/Nobody', { kind: 'truncate' }, { times: 4 });
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.resource('Customer', 'Nobody'), { kind: 'truncate' }, { times: 4 });
     // the 404 head arrives, its body is cut: axios reports the response incomplete
     const error = await rejectionOf(client.getDoc('Customer', 'Nobody'), FrappeNetworkError);
-    expect(error.message).toContain('GET /api/resource/Customer/Nobody');
+    expect(error.message).toContain(`GET ${paths.resource('Customer', 'Nobody')}`);
     expect(textOf(error)).not.toMatch(/DoesNotExistError|not found/);
-    expect(served(site, 'GET', '/api/resource/Customer/Nobody')).toBe(4); // a GET is retried
+    expect(served(site, 'GET', paths.resource('Customer', 'Nobody'))).toBe(4); // a GET is retried
   });
 
   it('a status with no class of its own is a plain FrappeError with that status', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/resource/Customer/Jane Doe', {
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.resource('Customer', 'Jane Doe'), {
       kind: 'status',
       status: 418,
       body: '{"message": "short and stout"}',
@@ -196,8 +197,8 @@ describe.each(PROFILES)('typed errors from real %s responses', (profile) => {
   });
 
   it('a second user sees its own permission errors while the first works', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    const bob = await otherUser(site, 'bob');
+    const { site, client } = await signedIn(variant, 'alice');
+    const bob = await otherUser(site, 'bob', apiOf(variant));
     await expect(client.getDoc('Customer', 'Jane Doe')).resolves.toMatchObject({ name: 'Jane Doe' });
     await rejectionOf(bob.updateDoc('Customer', 'Jane Doe', { territory: 'India' }), FrappePermissionError);
     expect(site.getDocument('Customer', 'Jane Doe')?.territory).toBe('Rest Of The World');

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeInputError, FrappeNetworkError, type FrappeOAuthClient } from '../../src';
-import { PROFILES } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
-import { served, signedIn } from './helpers';
+import { API_VARIANTS, pathsOf, served, signedIn } from './helpers';
 
 afterAll(() => {
   expectNoSecretsLeaked();
@@ -71,28 +70,29 @@ const BAD_INPUT: Array<[string, (client: FrappeOAuthClient) => Promise<unknown>]
   ['uploadFile with a number as the file', (c) => c.uploadFile({ file: 42 as Loose, fileName: 'a.txt' })],
 ];
 
-describe.each(PROFILES)('bad input and AbortSignal on %s', (profile) => {
+describe.each(API_VARIANTS)('bad input and AbortSignal on $label', (variant) => {
+  const paths = pathsOf(variant);
   it.each(BAD_INPUT)('%s is FrappeInputError before any request', async (_label, run) => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const error = await rejectionOf(run(client), FrappeInputError);
     expect(error.status).toBeUndefined();
     expect(site.requests()).toEqual([]);
   });
 
   it('aborting a slow GET rejects at once as aborted, and it is not retried', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/resource/Customer/Jane Doe', { kind: 'delay', ms: 5000 });
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.resource('Customer', 'Jane Doe'), { kind: 'delay', ms: 5000 });
     const controller = new AbortController();
     const pending = client.getDoc('Customer', 'Jane Doe', { signal: controller.signal });
-    await arrived(site, '/api/resource/Customer/Jane Doe');
+    await arrived(site, paths.resource('Customer', 'Jane Doe'));
     controller.abort();
     const error = await rejectionOf(pending, FrappeNetworkError);
     expect(error.reason).toBe('aborted');
-    expect(served(site, 'GET', '/api/resource/Customer/Jane Doe')).toBe(1);
+    expect(served(site, 'GET', paths.resource('Customer', 'Jane Doe'))).toBe(1);
   });
 
   it('an already-aborted signal sends nothing', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const error = await rejectionOf(
       client.getList('Customer', { signal: AbortSignal.abort() }),
       FrappeNetworkError,
@@ -102,28 +102,28 @@ describe.each(PROFILES)('bad input and AbortSignal on %s', (profile) => {
   });
 
   it('aborting an insert in flight neither repeats it nor hides that it may have landed', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const before = site.documentCount('Customer');
-    site.injectFault('/api/resource/Customer', { kind: 'delay', ms: 300 }, { method: 'POST' });
+    site.injectFault(paths.resource('Customer'), { kind: 'delay', ms: 300 }, { method: 'POST' });
     const controller = new AbortController();
     const pending = client.insertDoc(
       'Customer',
       { name: 'Aborted Ltd.', customer_name: 'Aborted Ltd.' },
       { signal: controller.signal },
     );
-    await arrived(site, '/api/resource/Customer');
+    await arrived(site, paths.resource('Customer'));
     controller.abort();
     expect((await rejectionOf(pending, FrappeNetworkError)).reason).toBe('aborted');
-    expect(served(site, 'POST', '/api/resource/Customer')).toBe(1);
-    expect(served(site, 'GET', '/api/resource/Customer/Aborted Ltd.')).toBe(0);
+    expect(served(site, 'POST', paths.resource('Customer'))).toBe(1);
+    expect(served(site, 'GET', paths.resource('Customer', 'Aborted Ltd.'))).toBe(0);
     // the server finishes what it received: the document appears, once
     await eventually(() => site.documentCount('Customer') > before);
     expect(site.documentCount('Customer')).toBe(before + 1);
   });
 
   it('a timeoutMs on a documents call is a FrappeNetworkError timeout', async () => {
-    const { site, client } = await signedIn(profile, 'alice', { retry: { retries: 0 } });
-    site.injectFault('/api/method/frappe.client.get_count', { kind: 'delay', ms: 2000 });
+    const { site, client } = await signedIn(variant, 'alice', { retry: { retries: 0 } });
+    site.injectFault(paths.count('Customer'), { kind: 'delay', ms: 2000 });
     const error = await rejectionOf(
       client.getCount('Customer', undefined, { timeoutMs: 50 }),
       FrappeNetworkError,

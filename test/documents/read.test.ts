@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeNotFoundError, FrappePermissionError } from '../../src';
-import { PROFILES } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
-import { served, signedIn } from './helpers';
+import { API_VARIANTS, pathsOf, served, signedIn } from './helpers';
 
 afterAll(() => {
   expectNoSecretsLeaked();
@@ -17,9 +16,10 @@ interface Customer {
   [field: string]: unknown;
 }
 
-describe.each(PROFILES)('reading documents on %s', (profile) => {
+describe.each(API_VARIANTS)('reading documents on $label', (variant) => {
+  const paths = pathsOf(variant);
   it('getDoc resolves the whole document, child tables included', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const customer = await client.getDoc<Customer>('Customer', 'Grant Plastics Ltd.');
     expect(customer).toMatchObject({
       name: 'Grant Plastics Ltd.',
@@ -37,14 +37,14 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
   });
 
   it('getDoc of a missing document is FrappeNotFoundError (a readable doctype), 404 on every release', async () => {
-    const { client } = await signedIn(profile, 'alice');
+    const { client } = await signedIn(variant, 'alice');
     const error = await rejectionOf(client.getDoc('Customer', 'No Such Customer'), FrappeNotFoundError);
     expect(error.status).toBe(404);
     expect(error.excType).toBe('DoesNotExistError');
   });
 
   it('getList without limit answers Frappe 20 rows, 0 answers all, start skips', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     site.generateDocuments('Customer', 30);
     const total = site.documentCount('Customer');
     expect(total).toBe(34);
@@ -67,7 +67,7 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
   });
 
   it('getList sends fields, list and dict filters, orFilters and orderBy as Frappe reads them', async () => {
-    const { client } = await signedIn(profile, 'alice');
+    const { client } = await signedIn(variant, 'alice');
     const listForm = await client.getList<Customer>('Customer', {
       fields: ['name', 'customer_group', 'credit_limit'],
       filters: [['customer_group', '=', 'Commercial']],
@@ -123,22 +123,22 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
   });
 
   it('getList of a doctype the user cannot read is FrappePermissionError', async () => {
-    const { client } = await signedIn(profile, 'bob');
+    const { client } = await signedIn(variant, 'bob');
     const error = await rejectionOf(client.getList('Customer'), FrappePermissionError);
     expect(error.status).toBe(403);
   });
 
   it('getCount counts all rows or the filtered ones', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     expect(await client.getCount('Customer', { customer_group: 'Commercial' })).toBe(2);
     expect(await client.getCount('Customer', [['credit_limit', '>', 25000]])).toBe(1);
     site.generateDocuments('Customer', 7);
     expect(await client.getCount('Customer')).toBe(11);
-    expect(served(site, 'GET', '/api/method/frappe.client.get_count')).toBe(3);
+    expect(served(site, 'GET', paths.count('Customer'))).toBe(3);
   });
 
   it('getValue answers one field as its value and several as an object, by name or by filters', async () => {
-    const { client } = await signedIn(profile, 'alice');
+    const { client } = await signedIn(variant, 'alice');
     expect(await client.getValue('Customer', 'customer_group', 'Grant Plastics Ltd.')).toBe('Commercial');
     expect(await client.getValue('Customer', 'credit_limit', { territory: 'India' })).toBe(20000);
     expect(
@@ -151,13 +151,13 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
   });
 
   it('getValue of no matching document resolves nothing rather than inventing a value', async () => {
-    const { client } = await signedIn(profile, 'alice');
+    const { client } = await signedIn(variant, 'alice');
     expect(await client.getValue('Customer', 'customer_group', 'No Such Customer')).toBeUndefined();
     expect(await client.getValue('Customer', ['customer_group'], { territory: 'Mars' })).toEqual({});
   });
 
   it('call sends GET params in the query and POST params in the body, and resolves the message', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     expect(await client.call('frappe.auth.get_logged_user', {}, { httpMethod: 'GET' })).toBe(
       'alice@example.com',
     );
@@ -167,14 +167,14 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
       { httpMethod: 'GET' },
     );
     expect(count).toBe(2);
-    expect(served(site, 'GET', '/api/method/frappe.client.get_count')).toBe(1);
+    expect(served(site, 'GET', paths.method('frappe.client.get_count'))).toBe(1);
 
     const rows = await client.call<Array<{ name: string }>>('frappe.client.get_list', {
       doctype: 'Item',
       filters: [['item_group', '=', 'Services']],
     });
     expect(rows).toEqual([{ name: 'SVC-INSTALL' }]);
-    expect(served(site, 'POST', '/api/method/frappe.client.get_list')).toBe(1);
+    expect(served(site, 'POST', paths.method('frappe.client.get_list'))).toBe(1);
 
     const saved = await client.call<Customer>('frappe.client.set_value', {
       doctype: 'Customer',
@@ -187,7 +187,7 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
   });
 
   it('a GET call of a POST-only method is the site PermissionError, not a silent success', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const before = site.getDocument('Customer', 'Jane Doe');
     const error = await rejectionOf(
       client.call(
@@ -201,8 +201,9 @@ describe.each(PROFILES)('reading documents on %s', (profile) => {
     expect(site.getDocument('Customer', 'Jane Doe')).toEqual(before);
   });
 
+  // `request` sends what it is given, whatever apiVersion says: these are v1 routes on every variant.
   it('request resolves the AxiosResponse with its JSON body parsed', async () => {
-    const { client } = await signedIn(profile, 'alice');
+    const { client } = await signedIn(variant, 'alice');
     const response = await client.request<{ data: Customer }>({
       url: '/api/resource/Customer/Jane%20Doe',
     });

@@ -1,16 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeNetworkError, FrappeServerError } from '../../src';
-import { PROFILES } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
-import { served, signedIn } from './helpers';
+import { API_VARIANTS, pathsOf, served, signedIn } from './helpers';
 
 afterAll(() => {
   expectNoSecretsLeaked();
 });
 
 type Doc = Record<string, unknown> & { name: string; modified: string };
-
-const JANE = '/api/resource/Customer/Jane Doe';
 
 /** Resolves once the site has answered `count` requests to `path` (any status but a drop). */
 async function answered(
@@ -28,9 +25,11 @@ async function answered(
   throw new Error(`no answer to ${path}`);
 }
 
-describe.each(PROFILES)('retries of idempotent requests on %s', (profile) => {
+describe.each(API_VARIANTS)('retries of idempotent requests on $label', (variant) => {
+  const paths = pathsOf(variant);
+  const JANE = paths.resource('Customer', 'Jane Doe');
   it('a GET is retried through 502, 503 and 504 and resolves', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     site.injectFault(JANE, { kind: 'status', status: 502 });
     site.injectFault(JANE, { kind: 'status', status: 503 });
     site.injectFault(JANE, { kind: 'status', status: 504 });
@@ -39,45 +38,45 @@ describe.each(PROFILES)('retries of idempotent requests on %s', (profile) => {
   });
 
   it('a GET is retried after a 429, and a long Retry-After is capped by maxRetryAfterSeconds', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     // 3600 s would outlast the test timeout; the client caps it at 1 s
-    site.injectFault('/api/resource/Customer', { kind: 'rate-limit', retryAfterSeconds: 3600 });
+    site.injectFault(paths.resource('Customer'), { kind: 'rate-limit', retryAfterSeconds: 3600 });
     const rows = await client.getList('Customer', { limit: 2 });
     expect(rows).toHaveLength(2);
     expect(site.requests().map((entry) => entry.status)).toEqual([429, 200]);
   });
 
   it('Retry-After is honoured: no retry goes out before it, even with zero backoff jitter', async () => {
-    const { site, client } = await signedIn(profile, 'alice', { random: () => 0 });
-    site.injectFault('/api/resource/Customer', { kind: 'rate-limit', retryAfterSeconds: 1 });
+    const { site, client } = await signedIn(variant, 'alice', { random: () => 0 });
+    site.injectFault(paths.resource('Customer'), { kind: 'rate-limit', retryAfterSeconds: 1 });
     const controller = new AbortController();
     const pending = client.getList('Customer', { signal: controller.signal });
-    await answered(site, '/api/resource/Customer');
+    await answered(site, paths.resource('Customer'));
     // a jittered backoff of 0 ms would have retried at once; Retry-After holds it for a second
     controller.abort();
     const error = await rejectionOf(pending, FrappeNetworkError);
     expect(error.reason).toBe('aborted');
-    expect(served(site, 'GET', '/api/resource/Customer')).toBe(1);
+    expect(served(site, 'GET', paths.resource('Customer'))).toBe(1);
   });
 
   it('a GET is retried after a dropped connection', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     site.injectFault(JANE, { kind: 'drop' }, { times: 2 });
     await expect(client.getDoc('Customer', 'Jane Doe')).resolves.toMatchObject({ name: 'Jane Doe' });
     expect(site.requests().map((entry) => entry.status)).toEqual([0, 0, 200]);
   });
 
   it('getCount and getValue (GET methods) are retried too', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/method/frappe.client.get_count', { kind: 'status', status: 503 });
-    site.injectFault('/api/method/frappe.client.get_value', { kind: 'drop' });
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.count('Customer'), { kind: 'status', status: 503 });
+    site.injectFault(paths.method('frappe.client.get_value'), { kind: 'drop' });
     expect(await client.getCount('Customer')).toBe(4);
     expect(await client.getValue('Customer', 'territory', 'Jane Doe')).toBe('Rest Of The World');
     expect(site.requests().map((entry) => entry.status)).toEqual([503, 200, 0, 200]);
   });
 
   it('a PUT (updateDoc) is retried after a 503 and after a dropped connection', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     site.injectFault(JANE, { kind: 'status', status: 503 }, { method: 'PUT' });
     site.injectFault(JANE, { kind: 'drop' }, { method: 'PUT' });
     const updated = await client.updateDoc<Doc>('Customer', 'Jane Doe', { territory: 'India' });
@@ -87,9 +86,9 @@ describe.each(PROFILES)('retries of idempotent requests on %s', (profile) => {
   });
 
   it('a DELETE is retried after a 502 and after a dropped connection', async () => {
-    const { site, client } = await signedIn(profile, 'admin');
+    const { site, client } = await signedIn(variant, 'admin');
     site.insertDocument('Customer', { customer_name: 'Gone Soon' });
-    const path = '/api/resource/Customer/Gone Soon';
+    const path = paths.resource('Customer', 'Gone Soon');
     site.injectFault(path, { kind: 'status', status: 502 });
     site.injectFault(path, { kind: 'drop' });
     await expect(client.deleteDoc('Customer', 'Gone Soon')).resolves.toBeUndefined();
@@ -98,10 +97,10 @@ describe.each(PROFILES)('retries of idempotent requests on %s', (profile) => {
   });
 
   it('call: a GET is retried after a 502, a POST is not', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    const path = '/api/method/frappe.auth.get_logged_user';
+    const { site, client } = await signedIn(variant, 'alice');
+    const path = paths.method('frappe.auth.get_logged_user');
     site.injectFault(path, { kind: 'status', status: 502 }, { times: 2 });
-    expect(await client.call(path.slice('/api/method/'.length), {}, { httpMethod: 'GET' })).toBe(
+    expect(await client.call('frappe.auth.get_logged_user', {}, { httpMethod: 'GET' })).toBe(
       'alice@example.com',
     );
     expect(served(site, 'GET', path)).toBe(3);
@@ -117,8 +116,9 @@ describe.each(PROFILES)('retries of idempotent requests on %s', (profile) => {
     expect(served(site, 'POST', path)).toBe(3);
   });
 
+  // `request` sends its own URL (a v1 one here) whatever apiVersion says.
   it('request: a POST marked idempotent is retried, an unmarked one is not', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const url = '/api/method/frappe.client.get_count';
     site.injectFault(url, { kind: 'drop' });
     const response = await client.request<{ message: number }>({
@@ -139,10 +139,10 @@ describe.each(PROFILES)('retries of idempotent requests on %s', (profile) => {
   });
 
   it('setValue (same values twice is harmless) is retried after a 502', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
-    site.injectFault('/api/method/frappe.client.set_value', { kind: 'status', status: 502 });
+    const { site, client } = await signedIn(variant, 'alice');
+    site.injectFault(paths.method('frappe.client.set_value'), { kind: 'status', status: 502 });
     const saved = await client.setValue<Doc>('Customer', 'Jane Doe', 'mobile_no', '+1 555 0123');
     expect(saved.mobile_no).toBe('+1 555 0123');
-    expect(served(site, 'POST', '/api/method/frappe.client.set_value')).toBe(2);
+    expect(served(site, 'POST', paths.method('frappe.client.set_value'))).toBe(2);
   });
 });

@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeNetworkError, FrappePermissionError } from '../../src';
-import { PROFILES } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
-import { otherUser, served, signedIn } from './helpers';
+import { API_VARIANTS, apiOf, otherUser, pathsOf, served, signedIn } from './helpers';
 
 afterAll(() => {
   expectNoSecretsLeaked();
 });
 
-const UPLOAD = '/api/method/upload_file';
-
-describe.each(PROFILES)('uploadFile on %s', (profile) => {
+describe.each(API_VARIANTS)('uploadFile on $label', (variant) => {
+  const UPLOAD = pathsOf(variant).method('upload_file');
   it('uploads a Buffer as a public file and resolves the File document', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const before = site.documentCount('File');
     const file = await client.uploadFile({ file: Buffer.from('hello, frappe\n'), fileName: 'notes.txt' });
     expect(file).toMatchObject({
@@ -33,7 +31,7 @@ describe.each(PROFILES)('uploadFile on %s', (profile) => {
   });
 
   it('uploads bytes privately, attached to a document, byte for byte', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const bytes = Uint8Array.from({ length: 256 }, (_, index) => index);
     const file = await client.uploadFile({
       file: Buffer.from(bytes),
@@ -54,14 +52,14 @@ describe.each(PROFILES)('uploadFile on %s', (profile) => {
     expect(file.file_url).toBe('/private/files/scan.bin');
 
     // a user who cannot read Customers cannot read the attachment
-    const bob = await otherUser(site, 'bob');
+    const bob = await otherUser(site, 'bob', apiOf(variant));
     const error = await rejectionOf(bob.request({ url: file.file_url }), FrappePermissionError);
     expect(error.status).toBe(403);
     expect(site.getDocument('File', file.name)?.attached_to_name).toBe('Jane Doe');
   });
 
   it('accepts a string or a Blob, and a folder', async () => {
-    const { client } = await signedIn(profile, 'alice');
+    const { client } = await signedIn(variant, 'alice');
     const fromString = await client.uploadFile({
       file: 'a,b\n1,2\n',
       fileName: 'table.csv',
@@ -78,7 +76,7 @@ describe.each(PROFILES)('uploadFile on %s', (profile) => {
   });
 
   it('attaching to a document the user may not write is FrappePermissionError, and no File is made', async () => {
-    const { site, client } = await signedIn(profile, 'bob');
+    const { site, client } = await signedIn(variant, 'bob');
     const before = site.documentCount('File');
     const error = await rejectionOf(
       client.uploadFile({
@@ -94,7 +92,7 @@ describe.each(PROFILES)('uploadFile on %s', (profile) => {
   });
 
   it('an upload is a POST: not repeated after a dropped connection', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const before = site.documentCount('File');
     site.injectFault(UPLOAD, { kind: 'drop-after-write' });
     await rejectionOf(

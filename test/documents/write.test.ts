@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeDuplicateEntryError, FrappeNotFoundError, FrappePermissionError } from '../../src';
-import { PROFILES } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
-import { newSalesOrder, served, signedIn } from './helpers';
+import { API_VARIANTS, newSalesOrder, pathsOf, served, signedIn } from './helpers';
 
 afterAll(() => {
   expectNoSecretsLeaked();
@@ -10,9 +9,10 @@ afterAll(() => {
 
 type Doc = Record<string, unknown> & { name: string; modified: string };
 
-describe.each(PROFILES)('writing documents on %s', (profile) => {
+describe.each(API_VARIANTS)('writing documents on $label', (variant) => {
+  const paths = pathsOf(variant);
   it('insertDoc resolves the saved document with the server fields', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const before = site.documentCount('Customer');
     const saved = await client.insertDoc<Doc>('Customer', {
       customer_name: 'Acme Corp',
@@ -29,11 +29,11 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
     });
     expect(site.documentCount('Customer')).toBe(before + 1);
     expect(site.getDocument('Customer', 'Acme Corp')?.modified).toBe(saved.modified);
-    expect(served(site, 'POST', '/api/resource/Customer')).toBe(1);
+    expect(served(site, 'POST', paths.resource('Customer'))).toBe(1);
   });
 
   it('insertMany chunks more than 200 documents by Frappe limit and resolves every name in order', async () => {
-    const { site, client } = await signedIn(profile, 'bob');
+    const { site, client } = await signedIn(variant, 'bob');
     const before = site.documentCount('Item');
     const docs = Array.from({ length: 401 }, (_, index) => ({
       item_code: `BULK-${String(index).padStart(4, '0')}`,
@@ -42,15 +42,15 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
     }));
     const names = await client.insertMany('Item', docs);
     expect(names).toEqual(docs.map((doc) => doc.item_code));
-    expect(served(site, 'POST', '/api/method/frappe.client.insert_many')).toBe(3);
+    expect(served(site, 'POST', paths.method('frappe.client.insert_many'))).toBe(3);
     expect(site.documentCount('Item')).toBe(before + 401);
     expect(site.getDocument('Item', 'BULK-0400')?.item_name).toBe('BULK-0400');
     expect(await client.insertMany('Item', [])).toEqual([]);
-    expect(served(site, 'POST', '/api/method/frappe.client.insert_many')).toBe(3);
+    expect(served(site, 'POST', paths.method('frappe.client.insert_many'))).toBe(3);
   });
 
   it('setValue sets one field, or several given as an object, and resolves the document', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const one = await client.setValue<Doc>('Customer', 'Jane Doe', 'mobile_no', '+44 20 7946 0000');
     expect(one.mobile_no).toBe('+44 20 7946 0000');
     const several = await client.setValue<Doc>('Customer', 'Jane Doe', {
@@ -62,11 +62,11 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
       territory: 'Germany',
       credit_limit: 750,
     });
-    expect(served(site, 'POST', '/api/method/frappe.client.set_value')).toBe(2);
+    expect(served(site, 'POST', paths.method('frappe.client.set_value'))).toBe(2);
   });
 
   it('updateDoc merges the changes and resolves the saved document; with modified it saves when current', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const updated = await client.updateDoc<Doc>('Customer', 'Palmer Productions Ltd.', {
       email_id: 'hello@palmer.example',
     });
@@ -85,7 +85,7 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
   });
 
   it('deleteDoc resolves to nothing for this release delete envelope, and the document is gone', async () => {
-    const { site, client } = await signedIn(profile, 'admin');
+    const { site, client } = await signedIn(variant, 'admin');
     site.insertDocument('Customer', { customer_name: 'Short Lived' });
     // v14 answers 202 {"message": "ok"}; v15 and develop 202 {"data": "ok"}
     await expect(client.deleteDoc('Customer', 'Short Lived')).resolves.toBeUndefined();
@@ -94,13 +94,13 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
   });
 
   it('deleteDoc of a missing document (not a retry) is FrappeNotFoundError', async () => {
-    const { client } = await signedIn(profile, 'admin');
+    const { client } = await signedIn(variant, 'admin');
     const error = await rejectionOf(client.deleteDoc('Item', 'NO-SUCH-ITEM'), FrappeNotFoundError);
     expect(error.status).toBe(404);
   });
 
   it('submitDoc moves a Sales Order draft to docstatus 1 and cancelDoc to 2', async () => {
-    const { site, client } = await signedIn(profile, 'admin');
+    const { site, client } = await signedIn(variant, 'admin');
     const draft = await client.insertDoc<Doc>('Sales Order', newSalesOrder());
     expect(draft).toMatchObject({ docstatus: 0, status: 'Draft', grand_total: 800 });
 
@@ -118,14 +118,14 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
   });
 
   it('submitDoc by a user who may only read Sales Orders is FrappePermissionError', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const draft = site.insertDocument('Sales Order', newSalesOrder('Jane Doe'));
     await rejectionOf(client.submitDoc('Sales Order', String(draft.name)), FrappePermissionError);
     expect(site.getDocument('Sales Order', String(draft.name))?.docstatus).toBe(0);
   });
 
   it('renameDoc resolves the new name, and links follow it', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const [order] = await client.getList<{ name: string; customer: string }>('Sales Order', {
       filters: { customer: 'Jane Doe' },
     });
@@ -136,7 +136,7 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
   });
 
   it('renameDoc onto an existing name is FrappeDuplicateEntryError and changes nothing', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     const error = await rejectionOf(
       client.renameDoc('Customer', 'Jane Doe', 'Grant Plastics Ltd.'),
       FrappeDuplicateEntryError,
@@ -146,7 +146,7 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
   });
 
   it('runDocMethod runs a whitelisted document method by GET (read) or POST (write)', async () => {
-    const { site, client } = await signedIn(profile, 'alice');
+    const { site, client } = await signedIn(variant, 'alice');
     expect(
       await client.runDocMethod(
         'Customer',
@@ -156,13 +156,13 @@ describe.each(PROFILES)('writing documents on %s', (profile) => {
         { httpMethod: 'GET' },
       ),
     ).toBe('Hi, Jane Doe!');
-    expect(served(site, 'GET', '/api/resource/Customer/Jane Doe')).toBe(1);
+    expect(served(site, 'GET', paths.docMethod('Customer', 'Jane Doe', 'get_greeting'))).toBe(1);
     expect(await client.runDocMethod('Customer', 'Jane Doe', 'get_greeting')).toBe('Hello, Jane Doe!');
-    expect(served(site, 'POST', '/api/resource/Customer/Jane Doe')).toBe(1);
+    expect(served(site, 'POST', paths.docMethod('Customer', 'Jane Doe', 'get_greeting'))).toBe(1);
   });
 
   it('runDocMethod changes a document (Sales Order update_status, submit) and refuses a non-whitelisted one', async () => {
-    const { site, client } = await signedIn(profile, 'admin');
+    const { site, client } = await signedIn(variant, 'admin');
     const order = await client.insertDoc<Doc>('Sales Order', newSalesOrder());
     await client.runDocMethod('Sales Order', order.name, 'submit');
     expect(site.getDocument('Sales Order', order.name)?.docstatus).toBe(1);
