@@ -16,7 +16,7 @@ import {
 } from './documents/document-actions';
 import type { DocumentsContext } from './documents/documents-context';
 import type { FilterDict, Filters } from './documents/filters';
-import { insertDoc, insertMany } from './documents/insert-documents';
+import { type InsertManyOptions, insertDoc, insertMany } from './documents/insert-documents';
 import { type IterateOptions, iterateList } from './documents/iterate-list';
 import type { ListOptions } from './documents/list-query';
 import { type CallOptions, call, getCount, getDoc, getList, getValue } from './documents/read-documents';
@@ -321,7 +321,11 @@ export class FrappeOAuthClient {
   }
 
   /** `frappe.client.insert_many` in chunks of Frappe's 200 limit; resolves the names in order. */
-  insertMany(doctype: string, docs: Record<string, unknown>[], options?: RequestOptions): Promise<string[]> {
+  insertMany(
+    doctype: string,
+    docs: Record<string, unknown>[],
+    options?: InsertManyOptions,
+  ): Promise<string[]> {
     return insertMany(this.documents, doctype, docs, options);
   }
 

@@ -1,9 +1,11 @@
 import { FrappeError, FrappeInputError, TokenStoreError } from '../errors';
+import { type ProgressListener, ProgressReporter } from '../observability/progress';
 import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
 import { checkFilters, type FieldName, type FilterCondition, type Filters } from './filters';
 import { keysetPage } from './keyset-page';
 import { checkFields, nonNegativeInteger } from './list-query';
+import { getCount } from './read-documents';
 
 /** Options of `iterateList`. */
 export interface IterateOptions<T = Record<string, unknown>> extends RequestOptions {
@@ -18,6 +20,13 @@ export interface IterateOptions<T = Record<string, unknown>> extends RequestOpti
    * last row consumed: an incremental sync of everything added or modified since.
    */
   checkpointKey?: string;
+  /**
+   * Called with `{ done, total, ratePerSecond, elapsedMs }` once at the start and after each page
+   * you consumed. For the total, one count of the matching rows (same filters) is asked first, only
+   * when this is given; if the count fails, `total` is left out and the iteration goes on. A
+   * callback that throws is logged and ignored.
+   */
+  onProgress?: ProgressListener;
 }
 
 /** Where an iteration stands: the last row consumed, in (`modified`, `name`) order. */
@@ -59,8 +68,15 @@ export async function* iterateList<T>(
   const request: RequestOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
   const checkpointName =
     options.checkpointKey === undefined ? undefined : checkpointStoreName(options.checkpointKey);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new FrappeInputError({ message: 'iterateList: onProgress must be a function' });
+  }
 
   let position = checkpointName ? await loadCheckpoint(context, checkpointName) : undefined;
+  const progress = options.onProgress
+    ? await startProgress(context, doctype, options.onProgress, userFilters, position, request)
+    : undefined;
+  let done = 0;
   let saved = position;
   const save = async () => {
     if (!checkpointName || !position || position === saved) return;
@@ -84,11 +100,42 @@ export async function* iterateList<T>(
     for (const [index, row] of rows.entries()) {
       yield row as T;
       position = positions[index];
+      done += 1;
     }
     // The consumer has taken every row of this page: the position is safe to keep.
     await save();
+    progress?.report(done);
     if (rows.length < pageSize) return;
   }
+}
+
+/**
+ * The progress reporter of a run, with the total from one count of the rows still ahead (the
+ * caller's filters, from the position on). A count that fails leaves the total unknown.
+ */
+async function startProgress(
+  context: DocumentsContext,
+  doctype: string,
+  listener: ProgressListener,
+  filters: FilterCondition[],
+  position: IterationCheckpoint | undefined,
+  request: RequestOptions,
+): Promise<ProgressReporter> {
+  const { observer } = context.executor;
+  const reporter = new ProgressReporter(listener, observer.log, `iterateList(${doctype})`);
+  const ahead: FilterCondition[] = position ? [...filters, ['modified', '>=', position.modified]] : filters;
+  try {
+    reporter.total = await getCount(context, doctype, ahead, request);
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    const name = error instanceof Error ? error.name : 'error';
+    observer.log(
+      'warn',
+      `iterateList(${doctype}): the count for onProgress failed (${name}); going on without a total`,
+    );
+  }
+  reporter.report(0);
+  return reporter;
 }
 
 function positionOf(row: Row): IterationCheckpoint {
