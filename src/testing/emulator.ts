@@ -226,6 +226,11 @@ export class FrappeEmulator {
     };
   }
 
+  /** Deletes a user after start (their tokens then authenticate nobody). True when it existed. */
+  removeUser(email: string): boolean {
+    return this.site.users.remove(email);
+  }
+
   /** Adds (or replaces) an OAuth client after start. */
   addClient(client: EmulatorClientOptions): void {
     this.site.clients.add(client);
@@ -233,11 +238,16 @@ export class FrappeEmulator {
 
   /**
    * A logged-in session for `user`, as a `Cookie` header value (`sid=…`): the way Frappe's own
-   * OAuth tests pre-authenticate a browser before `authorize`.
+   * OAuth tests pre-authenticate a browser before `authorize`. The session holds no CSRF token
+   * until a page makes one. develop refuses unsafe requests on such a session without same-origin
+   * evidence; this control's sessions are exempt from that rule unless `strictCsrf: true`.
    */
-  sessionCookie(user: string): string {
+  sessionCookie(user: string, options: { strictCsrf?: boolean } = {}): string {
     if (!this.site.users.get(user)) throw new Error(`sessionCookie: no user ${user}`);
-    return `sid=${this.site.sessions.create(user).sid}`;
+    if (options.strictCsrf !== undefined && typeof options.strictCsrf !== 'boolean') {
+      throw new TypeError('sessionCookie: strictCsrf must be a boolean');
+    }
+    return `sid=${this.site.sessions.create(user, { csrfExempt: !options.strictCsrf }).sid}`;
   }
 
   /** Stops listening and drops open connections. */

@@ -39,18 +39,7 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
   };
 
   const authorization = req.header('authorization');
-  const unsafe = UNSAFE_METHODS.has(req.method);
-  // develop: a login session's write without a token passes only on same-origin evidence.
-  const sameOriginRule = unsafe && profile.csrfTokenAtLogin && session?.origin === 'login';
-  const csrfApplies = (unsafe && session?.csrfToken !== undefined) || sameOriginRule;
-  const deferCsrf = csrfApplies && authorization !== undefined && profile.csrfDeferralForCredentials;
-  if (csrfApplies && !deferCsrf) {
-    if (sameOriginRule && sentCsrfToken(req) === undefined) {
-      if (!hasSameOriginEvidence(site, req)) throw frappeThrow('CSRFTokenError', 'Invalid Request');
-    } else {
-      checkCsrf(req, session);
-    }
-  }
+  const deferCsrf = csrfDecision(site, req, session, authorization) === 'defer';
 
   if (authorization === undefined) return context;
   const parts = authorization.split(' ');
@@ -65,7 +54,8 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
   if (schemeLower === 'bearer') {
     const row = site.tokens.byAccessToken(credential);
     const user = row ? site.users.get(row.user) : undefined;
-    if (row && site.tokens.isUsable(row, site.clock.nowMs()) && (user?.enabled ?? row.user !== GUEST)) {
+    // A token whose owner is disabled or gone authenticates nobody.
+    if (row && site.tokens.isUsable(row, site.clock.nowMs()) && user?.enabled === true) {
       context.user = row.user;
       context.via = 'bearer';
       context.token = row;
@@ -93,30 +83,73 @@ export function authenticate(site: Site, req: EmulatorRequest, options: AuthOpti
   return context;
 }
 
+/**
+ * Frappe's `validate_csrf_token` for an unsafe request on a cookie session: a session holding a
+ * token needs that token; develop also refuses a token-less session's request without positive
+ * same-origin evidence. A supported credential in `Authorization` defers the refusal (v16+) to
+ * after authentication. Throws CSRFTokenError, or says whether the decision was deferred.
+ */
+function csrfDecision(
+  site: Site,
+  req: EmulatorRequest,
+  session: SessionRow | undefined,
+  authorization: string | undefined,
+): 'pass' | 'defer' {
+  const profile = site.profile;
+  if (!session || !UNSAFE_METHODS.has(req.method)) return 'pass';
+  if (session.csrfToken !== undefined) {
+    if (sentCsrfToken(req) === session.csrfToken) return 'pass';
+  } else if (!profile.csrfTokenAtLogin || session.csrfExempt || hasSameOriginEvidence(site, req)) {
+    return 'pass';
+  }
+  if (
+    authorization !== undefined &&
+    profile.csrfDeferralForCredentials &&
+    isSupportedCredential(authorization)
+  ) {
+    return 'defer';
+  }
+  throw frappeThrow('CSRFTokenError', 'Invalid Request');
+}
+
+/** `token`, `Basic` or `Bearer` (any case) and one credential: what defers a CSRF refusal. */
+function isSupportedCredential(authorization: string): boolean {
+  const parts = authorization.split(' ');
+  return parts.length === 2 && ['bearer', 'basic', 'token'].includes((parts[0] ?? '').toLowerCase());
+}
+
 function sentCsrfToken(req: EmulatorRequest): string | undefined {
   return req.header('x-frappe-csrf-token') ?? req.form.csrf_token;
 }
 
-/** `Sec-Fetch-Site: same-origin`, or an `Origin` / `Referer` on the request's own origin. */
+/**
+ * develop's positive same-site evidence for a token-less session: `Sec-Fetch-Site` of
+ * `same-origin` or `none` (a `cross-site` / `same-site` one refuses whatever else is sent), else
+ * an `Origin`, else a `Referer`, on the site's own scheme, host and port (`X-Forwarded-Proto`
+ * sets the scheme; an opaque `null` origin is foreign).
+ */
 function hasSameOriginEvidence(site: Site, req: EmulatorRequest): boolean {
-  if (req.header('sec-fetch-site')?.toLowerCase() === 'same-origin') return true;
-  const host = req.header('host');
-  const own = host ? `http://${host}` : site.url;
-  for (const value of [req.header('origin'), req.header('referer')]) {
-    if (!value) continue;
-    try {
-      if (new URL(value).origin === own) return true;
-    } catch {
-      // not a URL: no evidence
-    }
-  }
-  return false;
+  const fetchSite = req.header('sec-fetch-site')?.toLowerCase();
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return false;
+  const host = req.header('host') ?? new URL(site.url).host;
+  const scheme = req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() || 'http';
+  const own = originKey(`${scheme}://${host}`);
+  if (own === undefined) return false;
+  const origin = req.header('origin');
+  if (origin !== undefined) return origin !== 'null' && originKey(origin) === own;
+  if (fetchSite === 'same-origin' || fetchSite === 'none') return true;
+  const referer = req.header('referer');
+  return referer !== undefined && originKey(referer) === own;
 }
 
-function checkCsrf(req: EmulatorRequest, session: SessionRow | undefined): void {
-  const sent = sentCsrfToken(req);
-  if (!session?.csrfToken || sent !== session.csrfToken) {
-    throw frappeThrow('CSRFTokenError', 'Invalid Request');
+/** scheme://host:port with the default port made explicit, or undefined for a non-URL. */
+function originKey(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return `${url.protocol}//${url.hostname.toLowerCase()}:${port}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { FrappeException } from '../core/exceptions';
 import type { HandlerContext } from '../core/registry';
 import { EmulatorResponse } from '../core/response';
 import { GUEST } from '../state/users';
@@ -17,7 +18,11 @@ export const APPROVE_PATH = '/api/method/frappe.integrations.oauth2.approve';
  * `OAuthJsonError`, which the router renders in Frappe's `{description, status_code, error}` shape.
  */
 export function authorize(context: HandlerContext): EmulatorResponse {
-  const { site, auth } = context;
+  const { site, auth, req } = context;
+  if (site.profile.authorizeFormPost && req.method === 'POST' && !isFormBody(req)) {
+    // develop hands oauthlib form bodies only.
+    throw new FrappeException('UnsupportedMediaType', { thrown: false });
+  }
   const params = authorizationParams(context.args);
   const successUrl = `${APPROVE_PATH}?${encodeParams(params)}`;
   const redirectParam = context.args.redirect_uri;
@@ -55,9 +60,24 @@ export function approve(context: HandlerContext): EmulatorResponse {
   return EmulatorResponse.redirect(completeAuthorization(site, auth.user, request));
 }
 
-/** werkzeug's `request.url`: scheme, the Host header, path and raw query. */
+/**
+ * The URL the Guest comes back to after login: werkzeug's `request.url` (scheme, Host header,
+ * path, raw query); develop also folds a POSTed form into its query so nothing is lost.
+ */
 function requestUrl({ site, req }: HandlerContext): string {
   const host = req.header('host');
   const origin = host ? `http://${host}` : site.url;
-  return `${origin}${req.url.pathname}${req.url.search}`;
+  if (!site.profile.authorizeFormPost || req.method !== 'POST' || Object.keys(req.form).length === 0) {
+    return `${origin}${req.url.pathname}${req.url.search}`;
+  }
+  const merged = new Map<string, string>(req.query);
+  for (const [key, value] of Object.entries(req.form)) merged.set(key, value);
+  merged.delete('cmd');
+  return `${origin}${req.url.pathname}?${encodeParams([...merged])}`;
+}
+
+/** An empty body or `application/x-www-form-urlencoded`. */
+function isFormBody(req: HandlerContext['req']): boolean {
+  if (req.rawBody.length === 0) return true;
+  return req.contentType.startsWith('application/x-www-form-urlencoded');
 }

@@ -38,7 +38,11 @@ export function installOAuth(site: Site): void {
     handler: revokeToken,
   });
   site.methods.register(`${PREFIX}introspect_token`, { allowGuest: true, handler: introspectToken });
-  site.methods.register(`${PREFIX}openid_profile`, { handler: openidProfile });
+  // develop lets the call reach oauthlib as Guest, which then reads a body token itself.
+  site.methods.register(`${PREFIX}openid_profile`, {
+    allowGuest: site.profile.userinfoBodyToken,
+    handler: openidProfile,
+  });
   if (site.profile.dynamicClientRegistration) {
     // `@frappe.whitelist(allow_guest=True, methods=["POST"])` + `@rate_limit(1, 600)`.
     site.methods.register(REGISTER_CLIENT_METHOD, {

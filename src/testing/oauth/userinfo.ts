@@ -1,7 +1,9 @@
 import { OAuthJsonError } from '../core/exceptions';
 import type { HandlerContext } from '../core/registry';
+import type { EmulatorRequest } from '../core/request';
 import { EmulatorResponse } from '../core/response';
 import type { Site } from '../site';
+import type { BearerTokenRow } from '../state/tokens';
 
 /** Frappe's `get_userinfo(user)` claims, in Frappe's key order (§2.6). */
 export interface UserInfoClaims {
@@ -42,14 +44,28 @@ export function userInfo(site: Site, email: string): UserInfoClaims {
  * the *client's* scopes for `openid` and returns False otherwise, which oauthlib reports as
  * `invalid_token` (401). A cookie session without a bearer token fails the same way.
  */
-export function openidProfile({ site, auth }: HandlerContext): EmulatorResponse {
-  const client = auth.token ? site.clients.get(auth.token.clientId) : undefined;
-  if (auth.via !== 'bearer' || !client?.scopes.includes('openid')) {
+export function openidProfile({ site, auth, req }: HandlerContext): EmulatorResponse {
+  const token = auth.token ?? bodyToken(site, req);
+  const client = token ? site.clients.get(token.clientId) : undefined;
+  if (!token || !client?.scopes.includes('openid')) {
     throw new OAuthJsonError(
       'invalid_token',
       'The access token provided is expired, revoked, malformed, or invalid for other reasons.',
       401,
     );
   }
-  return EmulatorResponse.json(200, userInfo(site, auth.user));
+  return EmulatorResponse.json(200, userInfo(site, token.user));
+}
+
+/**
+ * develop: oauthlib's resource endpoint also reads `access_token` from the form body (or query),
+ * and `validate_bearer_token` refuses a revoked or expired token and an owner who is missing or
+ * disabled.
+ */
+function bodyToken(site: Site, req: EmulatorRequest): BearerTokenRow | undefined {
+  if (!site.profile.userinfoBodyToken) return undefined;
+  const presented = req.form.access_token ?? req.query.get('access_token') ?? undefined;
+  const row = presented ? site.tokens.byAccessToken(presented) : undefined;
+  if (!row || !site.tokens.isUsable(row, site.clock.nowMs())) return undefined;
+  return site.users.get(row.user)?.enabled ? row : undefined;
 }

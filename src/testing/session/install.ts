@@ -57,14 +57,17 @@ function apiLogin({ site, args }: HandlerContext): EmulatorResponse {
     failed.cookies.push(...expiredCookies());
     return failed;
   }
-  const session = site.sessions.create(email, 'login', site.profile.csrfTokenAtLogin);
+  const session = site.sessions.create(email, { withCsrfToken: site.profile.csrfTokenAtLogin });
   const user = site.users.get(email);
   const fullName = [user?.firstName, user?.lastName].filter(Boolean).join(' ');
-  const response = EmulatorResponse.json(200, {
+  const body: Record<string, unknown> = {
     message: 'Logged In',
     home_page: site.profile.deskPath,
     full_name: fullName,
-  });
+  };
+  // develop returns the token it minted, so an API client can make writes on the session.
+  if (session.csrfToken !== undefined) body.csrf_token = session.csrfToken;
+  const response = EmulatorResponse.json(200, body);
   response.cookies.push(...sessionCookies(session.sid, email));
   return response;
 }
@@ -75,7 +78,7 @@ function formLogin({ site, req, args }: HandlerContext): EmulatorResponse {
   if (req.method !== 'POST') return EmulatorResponse.html(200, loginPage(redirectTo));
   const email = checkCredentials(site, args.usr, args.pwd);
   if (!email) return EmulatorResponse.html(401, loginPage(redirectTo, 'Invalid login credentials'));
-  const session = site.sessions.create(email, 'login', site.profile.csrfTokenAtLogin);
+  const session = site.sessions.create(email, { withCsrfToken: site.profile.csrfTokenAtLogin });
   const response = EmulatorResponse.redirect(redirectTo, 302);
   response.cookies.push(...sessionCookies(session.sid, email));
   return response;

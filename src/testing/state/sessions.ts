@@ -6,26 +6,31 @@ export interface SessionRow {
   readonly user: string;
   /**
    * Created when a page that needs it renders (the consent page), as Frappe does lazily; develop
-   * creates it at login.
+   * mints it at login.
    */
   csrfToken: string | undefined;
   /**
-   * `login`: made by `POST /api/method/login` or the /login form. `control`: made by the
-   * `sessionCookie` test control, like a session Frappe's own test harness logs in
-   * (`login_as`), which develop's same-origin rule for tokenless writes leaves alone.
+   * Sessions from the `sessionCookie` control are exempt from develop's same-origin rule for
+   * token-less sessions unless asked otherwise (a test harness with CSRF relaxed).
    */
-  readonly origin: 'login' | 'control';
+  readonly csrfExempt: boolean;
+}
+
+export interface SessionCreateOptions {
+  /** develop mints the CSRF token at login. */
+  withCsrfToken?: boolean;
+  csrfExempt?: boolean;
 }
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionRow>();
 
-  create(user: string, origin: SessionRow['origin'] = 'control', withCsrfToken = false): SessionRow {
+  create(user: string, options: SessionCreateOptions = {}): SessionRow {
     const row: SessionRow = {
       sid: hexHash(56),
       user,
-      csrfToken: withCsrfToken ? hexHash(56) : undefined,
-      origin,
+      csrfToken: options.withCsrfToken ? hexHash(56) : undefined,
+      csrfExempt: options.csrfExempt ?? false,
     };
     this.sessions.set(row.sid, row);
     return row;

@@ -86,6 +86,12 @@ export class UserRegistry {
     return undefined;
   }
 
+  /** Deletes a user (Administrator stays). True when it existed. */
+  remove(email: string): boolean {
+    if (email === ADMINISTRATOR) throw new TypeError('Administrator cannot be removed');
+    return this.users.delete(email);
+  }
+
   /** All roles, with the automatic ones Frappe's role lookup returns. */
   rolesOf(email: string): string[] {
     if (email === GUEST) return ['Guest'];

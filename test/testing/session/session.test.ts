@@ -101,10 +101,12 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
 
   it('logout ends the session and answers with Guest cookies', async () => {
     const sid = await login(site);
-    // The browser's own evidence that the POST comes from the site (develop requires it).
+    // As the desk does: the token it boots with goes with the POST (develop requires it).
+    const desk = await call(site, SETTINGS[profile].deskPath, { headers: cookie(sid) });
+    const token = /frappe\.csrf_token = "([0-9a-f]+)"/.exec(desk.text)?.[1] ?? '';
     const result = await call(site, '/api/method/logout', {
       method: 'POST',
-      headers: { ...cookie(sid), 'Sec-Fetch-Site': 'same-origin' },
+      headers: { ...cookie(sid), 'X-Frappe-CSRF-Token': token },
     });
     expect(result.status).toBe(200);
     expect(sidOf(result.cookies)).toBe('Guest');
@@ -284,26 +286,57 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
         expect((await call(site, LOGGED_USER, { method: 'POST', headers: cookie(sid) })).status).toBe(200);
       });
     } else {
-      it('develop: a login session holds a CSRF token; a tokenless write needs same-origin evidence', async () => {
-        const sid = await login(site);
+      it('develop: login mints the session’s CSRF token and returns it; writes need it, evidence or not', async () => {
+        const result = await call(site, '/api/method/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ usr: ALICE.email, pwd: ALICE.password }).toString(),
+        });
+        const sid = sidOf(result.cookies) ?? '';
+        const token = (result.json as { csrf_token?: string }).csrf_token ?? '';
+        expect(token).toMatch(/^[0-9a-f]{56}$/);
         const post = (headers: Record<string, string>) =>
           call(site, LOGGED_USER, { method: 'POST', headers: { ...cookie(sid), ...headers } });
         const bare = await post({});
         expect(bare.status).toBe(400);
         expect(bare.json?.exc_type).toBe('CSRFTokenError');
-        expect((await post({ Origin: 'https://evil.example' })).status).toBe(400);
-        expect((await post({ 'Sec-Fetch-Site': 'cross-site' })).status).toBe(400);
-        expect((await post({ 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
-        expect((await post({ Origin: site.url })).status).toBe(200);
-        expect((await post({ Referer: `${site.url}/desk/customer` })).status).toBe(200);
-        // The desk page carries the token; a wrong one is refused even with evidence.
-        const desk = await call(site, SETTINGS[profile].deskPath, { headers: cookie(sid) });
-        const token = /frappe\.csrf_token = "([0-9a-f]+)"/.exec(desk.text)?.[1] ?? '';
-        expect(token).not.toBe('');
+        expect((await post({ Origin: site.url })).status).toBe(400);
+        expect((await post({ 'X-Frappe-CSRF-Token': 'wrong' })).status).toBe(400);
         expect((await post({ 'X-Frappe-CSRF-Token': token })).status).toBe(200);
-        expect((await post({ 'X-Frappe-CSRF-Token': 'wrong', 'Sec-Fetch-Site': 'same-origin' })).status).toBe(
-          400,
-        );
+        // The desk page boots with the same token.
+        const desk = await call(site, SETTINGS[profile].deskPath, { headers: cookie(sid) });
+        expect(desk.text).toContain(`frappe.csrf_token = "${token}"`);
+      });
+
+      it('develop: a token-less session needs positive same-origin evidence for a write', async () => {
+        const strict = site.sessionCookie(ALICE.email, { strictCsrf: true });
+        const post = (headers: Record<string, string>) =>
+          call(site, LOGGED_USER, { method: 'POST', headers: { Cookie: strict, ...headers } });
+        const host = new URL(site.url).host;
+        for (const refused of [
+          {},
+          { Origin: 'https://evil.example' },
+          { Origin: 'null' },
+          { Origin: `https://${host}` },
+          { 'Sec-Fetch-Site': 'cross-site' },
+          { 'Sec-Fetch-Site': 'same-site' },
+          { 'Sec-Fetch-Site': 'cross-site', Origin: site.url },
+          { Referer: 'https://evil.example/attack.html' },
+        ]) {
+          const result = await post(refused);
+          expect(result.status, JSON.stringify(refused)).toBe(400);
+          expect(result.json?.exc_type).toBe('CSRFTokenError');
+        }
+        for (const allowed of [
+          { Origin: site.url },
+          { 'Sec-Fetch-Site': 'same-origin' },
+          { 'Sec-Fetch-Site': 'none' },
+          { Referer: `${site.url}/desk/todo` },
+          { 'X-Forwarded-Proto': 'https', Origin: `https://${host}` },
+        ]) {
+          expect((await post(allowed)).status, JSON.stringify(allowed)).toBe(200);
+        }
+        expect((await call(site, LOGGED_USER, { headers: { Cookie: strict } })).status).toBe(200);
       });
 
       it('develop: a login session + a bearer that is not a valid token on a write → 400, nothing runs', async () => {
@@ -317,7 +350,7 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
       });
     }
 
-    it('a session from the sessionCookie control keeps the pre-develop rule (no token until a page makes one)', async () => {
+    it('a session from the sessionCookie control is exempt from the token-less rule by default', async () => {
       const control = site.sessionCookie(ALICE.email);
       const result = await call(site, LOGGED_USER, { method: 'POST', headers: { Cookie: control } });
       expect(result.status).toBe(200);
