@@ -17,6 +17,11 @@ import {
 import type { DocumentsContext } from './documents/documents-context';
 import type { FilterDict, Filters } from './documents/filters';
 import { type InsertManyOptions, insertDoc, insertMany } from './documents/insert-documents';
+import {
+  type DeletedDocument,
+  type IterateDeletedOptions,
+  iterateDeleted,
+} from './documents/iterate-deleted';
 import { type IterateOptions, iterateList } from './documents/iterate-list';
 import type { ListOptions } from './documents/list-query';
 import { type CallOptions, call, getCount, getDoc, getList, getValue } from './documents/read-documents';
@@ -276,6 +281,18 @@ export class FrappeOAuthClient {
    */
   iterateList<T = Record<string, unknown>>(doctype: string, options?: IterateOptions<T>): AsyncIterable<T> {
     return iterateList<T>(this.documents, doctype, options);
+  }
+
+  /**
+   * The documents of a DocType deleted since a checkpoint, from Frappe's Deleted Document log
+   * (System Manager only): each with its name and the data Frappe recorded, oldest first, and
+   * resumable with `checkpointKey` like iterateList. See {@link IterateDeletedOptions}.
+   */
+  iterateDeleted<T = Record<string, unknown>>(
+    doctype: string,
+    options?: IterateDeletedOptions,
+  ): AsyncIterable<DeletedDocument<T>> {
+    return iterateDeleted<T>(this.documents, doctype, options);
   }
 
   /** `frappe.client.get_count`. */

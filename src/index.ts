@@ -23,6 +23,7 @@ export type { ApiVersion } from './documents/api-version';
 export type { DocMethodOptions } from './documents/document-actions';
 export type { FieldName, FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';
 export type { InsertManyOptions } from './documents/insert-documents';
+export type { DeletedDocument, IterateDeletedOptions } from './documents/iterate-deleted';
 export type { IterateOptions, IterationCheckpoint } from './documents/iterate-list';
 export type { ListOptions } from './documents/list-query';
 export type { CallOptions } from './documents/read-documents';

@@ -71,11 +71,12 @@ export class RefreshObservation {
 
   /** The token endpoint is about to be asked: this process holds the lease. */
   started(from: RefreshedToken): void {
-    const age = from.obtained_at === undefined ? undefined : Math.max(0, this.serverNow() - from.obtained_at);
+    const now = this.serverNow();
+    const age = from.obtained_at === undefined ? undefined : Math.max(0, Math.round(now - from.obtained_at));
     if (age !== undefined) this.observer.telemetry.instruments()?.tokenAgeAtRefresh.record(age);
     const fp = fingerprint(from.access_token);
     const ageText = age === undefined ? '' : `, ${age} s old`;
-    const expires = from.expires_at - this.serverNow();
+    const expires = Math.round(from.expires_at - now);
     this.log(
       'info',
       `refresh started: token ${fp}${ageText}, ${expires >= 0 ? `expires in ${expires} s` : `expired ${-expires} s ago`}; ${thisProcess()} holds the lease (waited ${this.leaseWaitMs} ms)`,
@@ -97,7 +98,7 @@ export class RefreshObservation {
     const now = fingerprint(fresh.access_token);
     this.log(
       'info',
-      `refresh done: token ${old} → ${now} in ${durationMs} ms, expires in ${fresh.expires_at - this.serverNow()} s${written ? '' : '; the store failed, the pair is kept in memory'}`,
+      `refresh done: token ${old} → ${now} in ${durationMs} ms, expires in ${Math.round(fresh.expires_at - this.serverNow())} s${written ? '' : '; the store failed, the pair is kept in memory'}`,
       {
         event: 'refreshed',
         fingerprint: now,
