@@ -178,6 +178,38 @@ export class FrappeEmulator {
     }));
   }
 
+  /**
+   * Issues an active token pair for `user` and `clientId` without any flow, as Frappe's own tests
+   * insert an OAuth Bearer Token row (`_make_bearer_token`). Scopes default to the client's.
+   */
+  issueToken(options: { clientId: string; user: string; scopes?: string[] }): IssuedToken {
+    const client = this.site.clients.get(options?.clientId);
+    if (!client) throw new Error('issueToken: no such client');
+    if (!this.site.users.get(options.user)) throw new Error(`issueToken: no user ${options.user}`);
+    if (
+      options.scopes !== undefined &&
+      !(Array.isArray(options.scopes) && options.scopes.every((s) => typeof s === 'string'))
+    ) {
+      throw new TypeError('issueToken: scopes must be an array of strings');
+    }
+    const row = this.site.tokens.issue({
+      clientId: client.clientId,
+      user: options.user,
+      scopes: [...(options.scopes ?? client.scopes)],
+      createdAtMs: this.site.clock.nowMs(),
+      expiresIn: this.site.tokenLifetimeSeconds,
+    });
+    return this.issuedTokens().find((issued) => issued.accessToken === row.accessToken) as IssuedToken;
+  }
+
+  /** Enables or disables a user (a disabled user cannot log in, and their tokens stop working). */
+  setUserEnabled(email: string, enabled: boolean): void {
+    const user = this.site.users.get(email);
+    if (!user) throw new Error(`setUserEnabled: no user ${email}`);
+    if (typeof enabled !== 'boolean') throw new TypeError('setUserEnabled takes a boolean');
+    user.enabled = enabled;
+  }
+
   /** Adds a user after start. */
   addUser(user: EmulatorUserOptions): void {
     this.site.users.add(user);

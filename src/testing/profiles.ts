@@ -39,6 +39,11 @@ export interface ProfileSettings {
   readonly rfc8414Metadata: boolean;
   /** v16+ have `register_client` (RFC 7591), on by default in OAuth Settings. */
   readonly dynamicClientRegistration: boolean;
+  /**
+   * Length of a client secret Frappe generates (`OAuthClient.validate`): 10 hex characters, 56+ on
+   * develop (`test_generates_strong_client_secret`).
+   */
+  readonly generatedClientSecretLength: number;
   /** Tracebacks (`exception`, `exc`) in error bodies: always, or only for System Users (v16+). */
   readonly tracebacksFor: 'everyone' | 'system-users';
   /** v15+ sets `exc_type` on every v1 error; v13/v14 only on errors raised through frappe.throw. */
@@ -109,6 +114,7 @@ const v15: ProfileSettings = {
   discoveryRedirects: true,
   rfc8414Metadata: false,
   dynamicClientRegistration: false,
+  generatedClientSecretLength: 10,
   tracebacksFor: 'everyone',
   excTypeAlways: true,
   authorizeRedirectsViaApprove: true,
@@ -173,6 +179,7 @@ export const PROFILES: Readonly<Record<EmulatorProfileName, ProfileSettings>> = 
     plainPkceForPublicClients: false,
     pkceRequiredForPublicClients: true,
     refreshTokenBoundToClient: true,
+    generatedClientSecretLength: 56,
     authorizeFormPost: true,
     userinfoBodyToken: true,
     csrfTokenAtLogin: true,

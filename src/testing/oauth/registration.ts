@@ -133,7 +133,7 @@ export function registerClient(context: HandlerContext): EmulatorResponse {
   const clientName = body.client_name as string;
   const client = site.clients.add({
     clientId: uniqueClientId(context),
-    clientSecret: method === 'none' ? undefined : hexHash(10),
+    clientSecret: method === 'none' ? undefined : hexHash(site.profile.generatedClientSecretLength),
     scopes: scope.trim().split(/\s+/),
     redirectUris,
     defaultRedirectUri: redirectUris[0],

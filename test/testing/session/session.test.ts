@@ -313,7 +313,7 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
         const post = (headers: Record<string, string>) =>
           call(site, LOGGED_USER, { method: 'POST', headers: { Cookie: strict, ...headers } });
         const host = new URL(site.url).host;
-        for (const refused of [
+        const refusedHeaders: Record<string, string>[] = [
           {},
           { Origin: 'https://evil.example' },
           { Origin: 'null' },
@@ -322,18 +322,20 @@ describe.each(PROFILES)('sessions, profile %s', (profile: Profile) => {
           { 'Sec-Fetch-Site': 'same-site' },
           { 'Sec-Fetch-Site': 'cross-site', Origin: site.url },
           { Referer: 'https://evil.example/attack.html' },
-        ]) {
+        ];
+        for (const refused of refusedHeaders) {
           const result = await post(refused);
           expect(result.status, JSON.stringify(refused)).toBe(400);
           expect(result.json?.exc_type).toBe('CSRFTokenError');
         }
-        for (const allowed of [
+        const allowedHeaders: Record<string, string>[] = [
           { Origin: site.url },
           { 'Sec-Fetch-Site': 'same-origin' },
           { 'Sec-Fetch-Site': 'none' },
           { Referer: `${site.url}/desk/todo` },
           { 'X-Forwarded-Proto': 'https', Origin: `https://${host}` },
-        ]) {
+        ];
+        for (const allowed of allowedHeaders) {
           expect((await post(allowed)).status, JSON.stringify(allowed)).toBe(200);
         }
         expect((await call(site, LOGGED_USER, { headers: { Cookie: strict } })).status).toBe(200);
