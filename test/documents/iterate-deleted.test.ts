@@ -85,7 +85,7 @@ describe.each(API_VARIANTS)('iterateDeleted on $label', ({ profile, apiVersion }
 
     // since: only what was deleted at or after that moment.
     const later = await collect(
-      client.iterateDeleted('Customer', { since: (deleted[1] as DeletedDocument).deletedAt }),
+      client.iterateDeleted('Customer', { since: (deleted[1] as DeletedDocument<CustomerRow>).deletedAt }),
     );
     expect(later.map((entry) => entry.name)).toEqual(['Del A']);
   });
