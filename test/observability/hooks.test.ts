@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeInputError, FrappeNetworkError, type RequestEvent, type RetryEvent } from '../../src';
-import { authorizeAs, clientFor, PROFILES, startSite, USERS } from '../helpers/frappe-site';
+import { authorizeAs, CLIENT, clientFor, PROFILES, startSite, USERS } from '../helpers/frappe-site';
 import { auditLine, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 
 afterAll(() => {
@@ -135,6 +135,32 @@ describe('hook subscriptions', () => {
     expect(heard).toEqual([503, 200]);
     expect(lines.filter((line) => /a request event listener threw/.test(line))).toHaveLength(2);
     expect(lines.filter((line) => /a retry event listener rejected/.test(line))).toHaveLength(1);
+  });
+
+  it('scrub what a broken server echoes (the refresh token, the client secret) from retry payloads and lines', async () => {
+    const lines: string[] = [];
+    const { site, client } = await signedIn('v15', lines);
+    const stored = await client.getStoredToken();
+    const refreshToken = stored?.refresh_token ?? '';
+    expect(refreshToken.length).toBeGreaterThan(8);
+    const retries: RetryEvent[] = [];
+    client.on('retry', (event) => retries.push(event));
+    site.injectFault(JANE, {
+      kind: 'status',
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        exc_type: 'ServiceUnavailable',
+        exception: `frappe.exceptions.ServiceUnavailable: refresh ${refreshToken} and secret ${CLIENT.clientSecret}`,
+        _server_messages: JSON.stringify([JSON.stringify({ message: `token ${refreshToken} rejected` })]),
+      }),
+    });
+    await client.getDoc('Customer', 'Jane Doe');
+    expect(retries).toHaveLength(1);
+    const seen = `${JSON.stringify(retries)}\n${lines.join('\n')}`;
+    expect(seen).not.toContain(refreshToken);
+    expect(seen).not.toContain(CLIENT.clientSecret);
+    expect(retries[0]?.error.message).toContain('[redacted]');
   });
 
   it('refuses an unknown event name or a listener that is not a function', async () => {
