@@ -49,6 +49,12 @@ describe.each(CHAOS_PROFILES)('chaos run on %s', (profile) => {
     expect(report.phantomInserts, report.violations.join('\n')).toBe(0);
   });
 
+  it('showed no secret in a log line, a hook payload or an error', () => {
+    expect(report.secretLeaks, report.violations.join('\n')).toBe(0);
+    // The scan read the run: a line per request at least, and every rejection.
+    expect(report.scannedForSecrets).toBeGreaterThan(operations);
+  });
+
   it('ends with a stored token that works', () => {
     expect(report.finalTokenWorks, report.violations.join('\n')).toBe(true);
   });

@@ -60,6 +60,14 @@ export interface ChaosReport {
   unhandledRejections: number;
   reauthorizations: number;
   finalTokenWorks: boolean;
+  /**
+   * Secrets in play (every token the site issued, the client secret, the password, each
+   * authorization code) found in anything the client showed: log lines with their fields, the
+   * payloads of the `token`, `request` and `retry` hooks, and the errors it rejected with.
+   */
+  secretLeaks: number;
+  /** How many log lines, hook payloads and errors the leak scan read. */
+  scannedForSecrets: number;
   /** One line per broken invariant (the first 20). */
   violations: string[];
 }
@@ -237,8 +245,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     unhandledRejections: 0,
     reauthorizations: 0,
     finalTokenWorks: false,
+    secretLeaks: 0,
+    scannedForSecrets: 0,
     violations: [],
   };
+  // Everything the client shows of itself, for the leak scan at the end.
+  const shown: string[] = [];
+  const codes: string[] = [];
+  const show = (message: string, fields?: unknown) =>
+    shown.push(fields === undefined ? message : `${message} ${JSON.stringify(fields)}`);
   const violation = (line: string) => {
     if (report.violations.length < 20) report.violations.push(line);
   };
@@ -267,7 +282,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     retry: { maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? 0, minDelayMs: 1, maxDelayMs: 5 },
     random: mulberry32(options.seed + 1),
     transport: options.transport ?? 'axios',
+    logger: { debug: show, info: show, warn: show, error: show },
   });
+  client.on('token', (event) => shown.push(JSON.stringify(event)));
+  client.on('request', (event) => shown.push(JSON.stringify(event)));
+  client.on('retry', (event) => shown.push(JSON.stringify(event)));
 
   try {
     // ── sign-in, and signing in again when the client says a person must ─────────────────────
@@ -276,7 +295,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const authorize = async (): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await client.handleCallback(await approveInBrowser(site, await client.getAuthorizationUrl()));
+          const callback = await approveInBrowser(site, await client.getAuthorizationUrl());
+          codes.push(new URL(callback).searchParams.get('code') ?? '');
+          await client.handleCallback(callback);
           generation += 1;
           return;
         } catch (error) {
@@ -476,6 +497,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       } catch (error) {
         const name = errorClass(error);
         bump(report.outcomes, name);
+        shown.push(error instanceof Error ? `${error.message} ${JSON.stringify(error)}` : String(error));
         if (!(error instanceof FrappeError)) {
           report.nonFrappeErrors += 1;
           violation(`op ${op.index} ${kind} rejected with ${name}: ${String((error as Error)?.message)}`);
@@ -579,6 +601,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     // Let any stray rejection surface before the spy is removed.
     await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // ── no secret in anything the client showed ─────────────────────────────────────────────
+    const secrets = [
+      CLIENT.clientSecret,
+      USER.password,
+      ...codes,
+      ...site.issuedTokens().flatMap((row) => [row.accessToken, row.refreshToken]),
+    ].filter((secret) => secret.length >= 4);
+    const text = shown.join('\n');
+    report.scannedForSecrets = shown.length;
+    for (const secret of new Set(secrets)) {
+      if (!text.includes(secret)) continue;
+      report.secretLeaks += 1;
+      const line = shown.find((entry) => entry.includes(secret)) ?? '';
+      violation(
+        `a secret (${secret.length} chars) was shown: ${line.replace(secret, '<secret>').slice(0, 160)}`,
+      );
+    }
   } finally {
     process.off('unhandledRejection', onUnhandled);
     await client.close();
@@ -602,6 +642,7 @@ export function formatReport(report: ChaosReport): string {
     `  outcomes:   ${sorted(report.outcomes)}`,
     `  lost writes=${report.lostWrites} duplicated writes=${report.duplicatedWrites} phantom inserts=${report.phantomInserts} non-FrappeError=${report.nonFrappeErrors} unhandled=${report.unhandledRejections}`,
     `  re-authorizations=${report.reauthorizations} final token works=${report.finalTokenWorks} rejected updates/deletes that landed=${report.rejectedButLanded}`,
+    `  secret leaks=${report.secretLeaks} in ${report.scannedForSecrets} log lines, hook payloads and errors`,
     ...report.violations.map((line) => `  VIOLATION ${line}`),
   ].join('\n');
 }
