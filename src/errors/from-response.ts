@@ -1,4 +1,6 @@
 import { STATUS_CODES } from 'node:http';
+import { classFromExceptionLine, className, exceptionLineText } from './envelope-class-name';
+import { readV2Errors } from './envelope-v2';
 import { type ErrorKind, kindForExcType, kindForStatus } from './error-kind';
 import { FrappeAuthenticationError } from './frappe-authentication-error';
 import { FrappeConflictError } from './frappe-conflict-error';
@@ -11,19 +13,13 @@ import { FrappeRateLimitError } from './frappe-rate-limit-error';
 import { FrappeServerError } from './frappe-server-error';
 import { FrappeValidationError } from './frappe-validation-error';
 import { type HeaderSource, readHeader } from './headers';
-import {
-  MAX_DETAIL_LENGTH,
-  MAX_ENTRIES_READ,
-  MAX_ERROR_CODE_LENGTH,
-  MAX_MESSAGE_LENGTH,
-  MAX_MESSAGES,
-} from './limits';
+import { MAX_DETAIL_LENGTH, MAX_ERROR_CODE_LENGTH, MAX_MESSAGE_LENGTH, MAX_MESSAGES } from './limits';
 import { describeRequest } from './request-label';
 import { type ResponseBody, readResponseBody } from './response-body';
 import { retryAfterFrom } from './retry-after';
 import { SecretSet } from './secret-set';
 import { decodeServerMessageEntries } from './server-messages';
-import { type CappedText, capServerText, decodeServerText, serverText } from './server-text';
+import { capServerText, decodeServerText, serverText } from './server-text';
 
 /** An HTTP error response, in terms free of any HTTP library's types. */
 export interface ErrorResponse {
@@ -43,10 +39,6 @@ export interface ErrorResponse {
   /** The current time in ms since the epoch, for `Retry-After` dates. Default `Date.now()`. */
   now?: number;
 }
-
-/** A Python class name, possibly dotted (`frappe.exceptions.PermissionError`). */
-const CLASS_NAME = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
-const MAX_CLASS_NAME_LENGTH = 200;
 
 /** What the body says about the error. */
 interface BodyFacts {
@@ -176,25 +168,17 @@ function factsFromBody(body: ResponseBody, secrets: SecretSet): BodyFacts {
 }
 
 function factsFromObject(record: Record<string, unknown>, secrets: SecretSet): BodyFacts {
-  const v2Errors = Array.isArray(record.errors)
-    ? record.errors.slice(0, MAX_ENTRIES_READ).filter(isRecord).slice(0, MAX_MESSAGES)
-    : [];
+  // REST API v2's envelope (`errors`, `messages`); v1's keys are read alongside, as a proxy or an
+  // app may mix them.
+  const v2 = readV2Errors(record, secrets);
   // Capped and scrubbed whole before it is split at its colon: a secret holding a colon stays whole.
   const exceptionLine =
     typeof record.exception === 'string' ? capServerText(record.exception, secrets) : undefined;
   const excType =
-    className(record.exc_type, secrets) ??
-    className(v2Errors[0]?.type, secrets) ??
-    classFromExceptionLine(exceptionLine, secrets);
+    className(record.exc_type, secrets) ?? v2.excType ?? classFromExceptionLine(exceptionLine, secrets);
 
   const entries = decodeServerMessageEntries(record._server_messages, secrets);
-  // v2: the raised error's message sits in `errors`, other messages in a real array.
-  for (const error of v2Errors) {
-    if (typeof error.message === 'string') {
-      entries.push(...decodeServerMessageEntries([{ message: error.message, raise_exception: 1 }], secrets));
-    }
-  }
-  if (Array.isArray(record.messages)) entries.push(...decodeServerMessageEntries(record.messages, secrets));
+  entries.push(...v2.entries);
   const messages = entries.map((entry) => entry.text);
   const errorMessage =
     typeof record._error_message === 'string'
@@ -206,13 +190,14 @@ function factsFromObject(record: Record<string, unknown>, secrets: SecretSet): B
     excType,
     messages: messages.slice(0, MAX_MESSAGES),
     primary: entries.find((entry) => entry.raiseException)?.text ?? (errorMessage || undefined),
-    fallback: exceptionLineText(exceptionLine, secrets) ?? plainMessage(record.message, secrets),
+    fallback:
+      exceptionLineText(exceptionLine, secrets) ?? v2.fallback ?? plainMessage(record.message, secrets),
   };
   if (
     typeof record.error === 'string' &&
     record.error &&
     typeof record.exc_type !== 'string' &&
-    !v2Errors.length
+    !v2.hasErrors
   ) {
     const description = record.error_description ?? record.description;
     const text = typeof description === 'string' ? serverText(description, secrets, MAX_MESSAGE_LENGTH) : '';
@@ -226,37 +211,6 @@ function factsFromObject(record: Record<string, unknown>, secrets: SecretSet): B
     };
   }
   return facts;
-}
-
-/**
- * The last segment of a class name, if the value is one once scrubbed: a value that held a secret
- * (a broken server echoing the token as `exc_type`) reads `[redacted]` and is no class name.
- */
-function className(value: unknown, secrets: SecretSet): string | undefined {
-  if (typeof value !== 'string' || value.length > 2 * MAX_CLASS_NAME_LENGTH) return undefined;
-  const trimmed = secrets.scrub(value).trim();
-  if (trimmed.length > MAX_CLASS_NAME_LENGTH || !CLASS_NAME.test(trimmed)) return undefined;
-  return trimmed.slice(trimmed.lastIndexOf('.') + 1);
-}
-
-/** v14 bodies without `exc_type` may still carry `"exception": "frappe.exceptions.X: text"`. */
-function classFromExceptionLine(line: CappedText | undefined, secrets: SecretSet): string | undefined {
-  if (!line) return undefined;
-  const text = line.text.trimStart();
-  const colon = text.indexOf(':');
-  const head = colon === -1 ? text : text.slice(0, colon);
-  return head.includes('.') ? className(head, secrets) : undefined;
-}
-
-function exceptionLineText(line: CappedText | undefined, secrets: SecretSet): string | undefined {
-  const colon = line ? line.text.indexOf(':') : -1;
-  if (!line || colon === -1) return undefined;
-  const text = decodeServerText(
-    { text: line.text.slice(colon + 1), cut: line.cut },
-    secrets,
-    MAX_MESSAGE_LENGTH,
-  );
-  return text || undefined;
 }
 
 function plainMessage(message: unknown, secrets: SecretSet): string | undefined {

@@ -424,3 +424,109 @@ describe('errorFromResponse: Retry-After', () => {
     expect((garbage as FrappeRateLimitError).retryAfterSeconds).toBeUndefined();
   });
 });
+
+describe('errorFromResponse: REST API v2 envelopes', () => {
+  const TOKEN = 'v2EnvelopeSecretAccessToken';
+  const traceback = (lastLine: string) =>
+    `Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 115, in application\n    response = frappe.api.handle(request)\n${lastLine}\n`;
+
+  it.each([
+    ['TimestampMismatchError', 417, FrappeConflictError],
+    ['DoesNotExistError', 404, FrappeNotFoundError],
+    ['PermissionError', 403, FrappePermissionError],
+    ['DuplicateEntryError', 409, FrappeDuplicateEntryError],
+    ['MandatoryError', 417, FrappeValidationError],
+    ['AuthenticationError', 401, FrappeAuthenticationError],
+    ['RateLimitExceededError', 417, FrappeRateLimitError],
+  ] as const)('errors[0].type %s is the same class as v1 exc_type', (type, status, errorClass) => {
+    const error = errorFromResponse({
+      status,
+      body: { errors: [{ type, message: `<b>${type}</b> happened`, title: 'Message', indicator: 'red' }] },
+    });
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error.excType).toBe(type);
+    expect(error.messages).toEqual([`${type} happened`]);
+    expect(error.message).toContain(`${status} ${type}: ${type} happened`);
+  });
+
+  it('an error without a message takes its text and, without a type, its class from the traceback', () => {
+    const error = errorFromResponse({
+      status: 417,
+      body: {
+        errors: [
+          {
+            exception: traceback(
+              'frappe.exceptions.TimestampMismatchError: Document has been modified after you have opened it',
+            ),
+          },
+        ],
+      },
+    });
+    expect(error).toBeInstanceOf(FrappeConflictError);
+    expect(error.excType).toBe('TimestampMismatchError');
+    expect(error.message).toContain('Document has been modified after you have opened it');
+    expect(error.message).not.toContain('Traceback');
+  });
+
+  it('the raised error comes first and is the detail; the other messages follow in order', () => {
+    const error = errorFromResponse({
+      status: 417,
+      body: {
+        errors: [{ type: 'ValidationError', message: 'the raised one' }],
+        messages: [{ message: 'before it', indicator: 'blue' }, { message: ['a', 'list'] }],
+      },
+    });
+    expect(error.messages).toEqual(['the raised one', 'before it', 'a; list']);
+    expect(error.message).toContain(': the raised one');
+  });
+
+  it('a list message on the error itself (msgprint as_list) is joined', () => {
+    const error = errorFromResponse({
+      status: 417,
+      body: { errors: [{ type: 'ValidationError', message: ['Row 1: bad', 'Row 2: worse'] }] },
+    });
+    expect(error.messages).toEqual(['Row 1: bad; Row 2: worse']);
+  });
+
+  it('is never read as an OAuth error, even beside an `error` key', () => {
+    const error = errorFromResponse({
+      status: 403,
+      body: { error: 'access_denied', errors: [{ type: 'PermissionError', message: 'Not permitted' }] },
+    });
+    expect(error).toBeInstanceOf(FrappePermissionError);
+    expect(error).not.toBeInstanceOf(FrappeOAuthError);
+  });
+
+  it('scrubs the token from messages, tracebacks and a type that echoes it', () => {
+    const error = errorFromResponse({
+      status: 417,
+      redact: [TOKEN],
+      body: {
+        errors: [
+          { type: TOKEN, exception: traceback(`frappe.exceptions.ValidationError: bad token ${TOKEN}`) },
+        ],
+        messages: [{ message: `seen Bearer ${TOKEN}` }],
+      },
+    });
+    expect(error.excType).toBe('ValidationError');
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect(error.message).toContain('[redacted]');
+  });
+
+  it('keeps at most 50 messages of a body with thousands of errors, each bounded', () => {
+    const errors = Array.from({ length: 5000 }, (_, i) => ({
+      type: 'ValidationError',
+      message: `e${i} ${'x'.repeat(5000)}`,
+    }));
+    const error = errorFromResponse({ status: 417, body: { errors } });
+    expect(error.messages).toHaveLength(50);
+    expect(error.messages.every((message) => message.length <= 2000)).toBe(true);
+    expect(error.message.length).toBeLessThan(400);
+  });
+
+  it('a 2xx-looking v2 error of an unknown shape is still typed by status', () => {
+    const error = errorFromResponse({ status: 404, body: { errors: [{}], messages: 'not a list' } });
+    expect(error).toBeInstanceOf(FrappeNotFoundError);
+    expect(error.excType).toBeUndefined();
+  });
+});
