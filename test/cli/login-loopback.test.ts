@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countRequests, startSite, USERS } from '../helpers/frappe-site';
+import { browse } from './browse';
 import { cli, freshConfigHome } from './cli-harness';
 import { freePort } from './free-port';
-
-/** What a browser does for a signed-in user who skips consent: follow redirects to the receiver. */
-async function browse(url: string, cookie: string): Promise<number> {
-  let next = url;
-  for (let hop = 0; hop < 6; hop++) {
-    const response = await fetch(next, { redirect: 'manual', headers: { cookie } });
-    const location = response.headers.get('location');
-    if (!location) return response.status;
-    next = new URL(location, next).toString();
-  }
-  throw new Error('too many redirects');
-}
 
 describe.each(['v15', 'develop'] as const)('frappe-oauth login in the browser on %s', (profile) => {
   it('a public client with PKCE through the loopback receiver; the token is stored for later commands', async () => {

@@ -44,6 +44,8 @@ Options:
   --skip-consent            the clients skip the consent page
   --token-lifetime SECONDS  expires_in of issued tokens (default 3600)
   --no-seed                 no sample documents
+  --developer-mode          developer_mode on: v16's register_client then accepts http://
+                            redirect URIs (for "frappe-oauth login --register" against it)
   -h, --help                this help`,
   options: {
     profile: { type: 'string' },
@@ -54,6 +56,7 @@ Options:
     'skip-consent': { type: 'boolean' },
     'token-lifetime': { type: 'string' },
     'no-seed': { type: 'boolean' },
+    'developer-mode': { type: 'boolean' },
   },
   async run({ values, positionals }, context) {
     if (positionals.length > 0)
@@ -92,6 +95,7 @@ Options:
         users,
         clients,
         seed: values['no-seed'] !== true,
+        developerMode: values['developer-mode'] === true,
         ...(tokenLifetimeSeconds ? { tokenLifetimeSeconds } : {}),
       });
     } catch (error) {
