@@ -4,7 +4,7 @@ import { FrappeOAuthClient, type FrappeOAuthClientOptions, type StoredToken } fr
 import { type EmulatorProfileName, FrappeEmulator, type FrappeEmulatorOptions } from '../../src/testing';
 import { auditError, auditLine, auditSecret, auditSite } from './secret-audit';
 
-export const PROFILES: readonly EmulatorProfileName[] = ['v14', 'v15', 'develop'];
+export const PROFILES: readonly EmulatorProfileName[] = ['v14', 'v15', 'v16', 'develop'];
 
 export const REDIRECT_URI = 'http://127.0.0.1:8765/callback';
 
