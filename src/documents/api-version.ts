@@ -27,33 +27,50 @@ export const API_VERSION_PROBE = '/api/v2/method/ping';
  * release, and a site that hides v2 behind a failing proxy route is better served by v1 than by
  * a question asked again on every call. It is one request, never more.
  *
- * The detection runs on its own deadline (the client's `timeoutMs`), not on any caller's: a
- * caller whose signal aborts stops waiting for it, and the others still get the answer.
+ * The detection runs on its own deadline, not on any caller's: half the client's `timeoutMs`, at
+ * most {@link MAX_PROBE_MS}, so that a probe that gets no answer leaves the first calls time to go
+ * on with v1. A caller whose signal aborts (or whose own deadline passes) stops waiting for it,
+ * and the others still get the answer.
  */
 export class ApiVersionSelector {
   private detection: Promise<RestApi> | undefined;
+  private decided: RestApi | undefined;
 
   constructor(
     readonly choice: ApiVersion,
     private readonly detect: () => Promise<RestApi>,
-  ) {}
+  ) {
+    if (choice !== 'auto') this.decided = choice;
+  }
 
-  /** The API to use for one call; `signal` ends only this caller's wait for a detection. */
+  /** The API, when it is known without waiting (a fixed choice, or a detection that finished). */
+  get known(): RestApi | undefined {
+    return this.decided;
+  }
+
+  /** The API to use; `signal` ends only this caller's wait for a detection. */
   resolve(signal?: AbortSignal): Promise<RestApi> {
-    if (this.choice !== 'auto') return Promise.resolve(this.choice);
-    this.detection ??= this.detect();
+    if (this.decided) return Promise.resolve(this.decided);
+    this.detection ??= this.detect().then((api) => {
+      this.decided = api;
+      return api;
+    });
     if (!signal) return this.detection;
     return waitOrAbort(this.detection, signal);
   }
 }
 
+/** The longest the probe may take. */
+export const MAX_PROBE_MS = 5000;
+
 /** Asks the site once whether it serves REST API v2 (see {@link ApiVersionSelector}). */
 export async function detectApiVersion(
   transport: HttpTransport,
-  timeoutMs: number,
+  clientTimeoutMs: number,
   warn: (message: string) => void,
 ): Promise<RestApi> {
-  const scope = new CallScope('detecting the REST API version', {}, timeoutMs, { background: true });
+  const probeMs = Math.max(1, Math.min(MAX_PROBE_MS, clientTimeoutMs / 2));
+  const scope = new CallScope('detecting the REST API version', {}, probeMs, { background: true });
   try {
     const response = await transport.send(
       { method: 'GET', url: API_VERSION_PROBE, headers: { Accept: 'application/json' } },

@@ -2,6 +2,7 @@ import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
 import type { FilterCondition } from './filters';
 import { getList } from './read-documents';
+import { routesFor } from './rest-routes';
 
 type Row = Record<string, unknown>;
 
@@ -45,7 +46,7 @@ export async function keysetPage(
   ) => getList<Row>(context, doctype, { fields, filters: conditions, orFilters, orderBy, limit, ...request });
 
   if (!position) return list([...filters], pageSize);
-  if ((await context.api.resolve(request.signal)) === 'v1') {
+  if ((await routesFor(context, request)).api === 'v1') {
     return list([...filters, ['modified', '>=', position.modified]], pageSize, [
       ['modified', '>', position.modified],
       ['name', '>', position.name],

@@ -1,3 +1,4 @@
+import type { ExecuteOptions } from '../requests/request-executor';
 import type { RestApi } from './api-version';
 import type { DocumentsContext } from './documents-context';
 import { pathSegment } from './names';
@@ -33,12 +34,17 @@ const V2: RestRoutes = {
   methodKey: 'data',
 };
 
-/** The routes of the API this call uses (`apiVersion`; `'auto'` is detected once per client). */
-export async function routesFor(
-  context: DocumentsContext,
-  options: { signal?: AbortSignal },
-): Promise<RestRoutes> {
-  return (await context.api.resolve(options.signal)) === 'v2' ? V2 : V1;
+/**
+ * The routes of the API this call uses (`apiVersion`; `'auto'` is detected once per client). A
+ * caller that has to wait for the detection waits within its own deadline and signal.
+ */
+export async function routesFor(context: DocumentsContext, options: ExecuteOptions): Promise<RestRoutes> {
+  const known = context.api.known;
+  if (known) return routesOf(known);
+  const api = await context.executor.inScope('detecting the REST API version', options, (scope) =>
+    scope.race(context.api.resolve()),
+  );
+  return routesOf(api);
 }
 
 /** The routes of one version, for code that already knows it. */
