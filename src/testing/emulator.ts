@@ -1,5 +1,6 @@
 import type { EmulatorFault, FaultOptions } from './core/faults';
 import { EmulatorHttpServer } from './core/http-server';
+import { type SiteRateLimitControl, siteRateLimiter } from './core/rate-limiter';
 import { installOAuth } from './oauth/install';
 import { type EmulatorProfileName, isProfileName, PROFILE_NAMES, PROFILES } from './profiles';
 import {
@@ -14,6 +15,7 @@ import { installSession } from './session/install';
 import { type RequestLogEntry, Site } from './site';
 import type { EmulatorClientOptions } from './state/clients';
 import type { EmulatorUserOptions } from './state/users';
+import { type WebhookControl, webhookRegistry } from './webhooks/webhook-registry';
 
 export interface FrappeEmulatorOptions {
   /** Which Frappe release to behave like; default `'v15'`. */
@@ -328,5 +330,22 @@ export class FrappeEmulator {
   /** Removes a stored document server-side, without link checks. True when it existed. */
   deleteDocument(doctype: string, name: string): boolean {
     return serverDeleteDocument(this.site, doctype, name);
+  }
+
+  /**
+   * Frappe's site-wide rate limiter (site config `rate_limit`), off until `set`: seconds of server
+   * time per window, 429 TooManyRequestsError and the `X-RateLimit-*` headers as Frappe sends them.
+   */
+  get siteRateLimit(): SiteRateLimitControl {
+    return siteRateLimiter(this.site);
+  }
+
+  /**
+   * Outgoing webhooks: `register` one (URL, DocType, event, secret, condition) and the site
+   * delivers signed bodies on insert, update, submit, cancel and delete as Frappe does, retries
+   * included; `requestLog()` and `settled()` let a test see what was sent.
+   */
+  get webhooks(): WebhookControl {
+    return webhookRegistry(this.site);
   }
 }

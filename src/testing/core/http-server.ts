@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Site } from '../site';
 import { inTransaction } from './document-events';
+import { rateLimited } from './rate-limiter';
 import { errorEnvelope } from './envelope';
 import { FrappeException } from './exceptions';
 import type { EmulatorFault } from './faults';
@@ -86,7 +87,7 @@ export class EmulatorHttpServer {
     // One request, one transaction: webhooks go out only once it succeeded (after commit).
     const response = await inTransaction(
       site,
-      () => dispatch(site, request),
+      () => rateLimited(site, request, () => dispatch(site, request)),
       (answer) => answer.status < 400,
     );
     if (fault?.kind === 'drop-after-write') {
