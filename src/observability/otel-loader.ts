@@ -23,10 +23,13 @@ let loading: Promise<OtelApi | undefined> | undefined;
  * process; undefined when it is not installed, and nothing else changes then.
  *
  * How, in both builds of one source file (the way undici is loaded, see transport/undici-loader):
- * - CJS build (`dist/*.js`, also tsx and ts-node): `__filename` exists, and
- *   `createRequire(__filename)` requires the package synchronously, resolved from this package
- *   (so from the application's node_modules). No `import()` from CommonJS, which runners that
- *   evaluate CommonJS in a VM (Jest without --experimental-vm-modules) cannot do.
+ * - CJS build (`dist/*.js`, also tsx and ts-node): `__filename` exists, and the module's own
+ *   `require` loads the package synchronously, resolved from this package (so from the
+ *   application's node_modules). Under Jest that `require` is Jest's, so the SDK gets the very
+ *   module instance the tests register their providers with (checked with Jest 30).
+ *   `createRequire(__filename)` only where no `require` is in scope. No
+ *   `import()` from CommonJS, which runners that evaluate CommonJS in a VM (Jest without
+ *   --experimental-vm-modules) cannot do.
  * - ESM build (`dist/*.mjs`): no `__filename`, so a native `import()`, which is asynchronous:
  *   callers await `loadOpenTelemetry()` once (the first call of a client) and then read
  *   `loadedOpenTelemetry()` synchronously. Not `createRequire(import.meta.url)`: TypeScript refuses
@@ -49,7 +52,7 @@ export function loadedOpenTelemetry(): OtelApi | undefined | 'pending' {
   // In the CJS build the first look loads it synchronously.
   if (typeof __filename === 'string') {
     try {
-      return settle(pickApi(createRequire(__filename)(OTEL_API)));
+      return settle(pickApi(requireApi()));
     } catch {
       return settle(undefined);
     }
@@ -59,10 +62,15 @@ export function loadedOpenTelemetry(): OtelApi | undefined | 'pending' {
 }
 
 function importApi(): Promise<unknown> {
-  // `__filename` exists in CommonJS only (esbuild leaves it alone; a bare `require` it would shim).
-  if (typeof __filename === 'string')
-    return Promise.resolve().then(() => createRequire(__filename)(OTEL_API));
+  // `__filename` exists in CommonJS only (esbuild leaves it alone; a bare `require` it would shim,
+  // which is why `require` is reached only behind this test).
+  if (typeof __filename === 'string') return Promise.resolve().then(requireApi);
   return import(OTEL_API);
+}
+
+/** CommonJS only (see loadOpenTelemetry): the module's `require`, else one made for this file. */
+function requireApi(): unknown {
+  return typeof require === 'function' ? require(OTEL_API) : createRequire(__filename)(OTEL_API);
 }
 
 function settle(api: OtelApi | undefined): OtelApi | undefined {
