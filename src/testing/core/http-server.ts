@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Site } from '../site';
 import { inTransaction } from './document-events';
-import { rateLimited } from './rate-limiter';
 import { errorEnvelope } from './envelope';
 import { FrappeException } from './exceptions';
 import type { EmulatorFault } from './faults';
+import { rateLimited } from './rate-limiter';
 import { BodyTooLargeError, buildRequest, readBody } from './request';
 import { EmulatorResponse } from './response';
 import { dispatch } from './router';
