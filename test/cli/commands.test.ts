@@ -192,6 +192,8 @@ describe('signed in with --password', () => {
     );
     const json = await cli(home, ['list', 'Customer', '--all', '--fields', 'name']);
     expect(json.json<unknown[]>()).toHaveLength(total);
+    // only the fields asked for, although iterateList also reads modified for its keyset
+    expect(Object.keys(json.json<object[]>()[0] ?? {})).toEqual(['name']);
     const count = await cli(home, ['call', 'frappe.client.get_count', '--arg', 'doctype=Customer']);
     expect(count.json()).toBe(total);
   });

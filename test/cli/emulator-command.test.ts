@@ -10,7 +10,7 @@ describe('frappe-oauth emulator (a real process)', () => {
   it('prints one JSON line with its URL, users and client, serves Frappe, and stops cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', BIN, 'emulator', '--profile', 'v14', '--port', '0'],
+      ['--import', 'tsx', BIN, 'emulator', '--profile', 'v14', '--port', '0', '--generate', 'Customer=50'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -52,6 +52,10 @@ describe('frappe-oauth emulator (a real process)', () => {
       });
       expect(list.status).toBe(200);
       expect(((await list.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+      const count = await fetch(`${started.url}/api/method/frappe.client.get_count?doctype=Customer`, {
+        headers: { cookie: cookie.split(';')[0] as string },
+      });
+      expect(((await count.json()) as { message: number }).message).toBeGreaterThanOrEqual(50);
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const [code] = (await exited) as [number | null];

@@ -44,6 +44,7 @@ Options:
   --skip-consent            the clients skip the consent page
   --token-lifetime SECONDS  expires_in of issued tokens (default 3600)
   --no-seed                 no sample documents
+  --generate DOCTYPE=COUNT  that many generated Customers or Items besides (repeatable)
   --developer-mode          developer_mode on: v16's register_client then accepts http://
                             redirect URIs (for "frappe-oauth login --register" against it)
   -h, --help                this help`,
@@ -57,6 +58,7 @@ Options:
     'token-lifetime': { type: 'string' },
     'no-seed': { type: 'boolean' },
     'developer-mode': { type: 'boolean' },
+    generate: { type: 'string', multiple: true },
   },
   async run({ values, positionals }, context) {
     if (positionals.length > 0)
@@ -87,6 +89,7 @@ Options:
         };
       },
     );
+    const generated = listOption(values, 'generate').map(parseGenerate);
     let site: FrappeEmulator;
     try {
       site = await FrappeEmulator.start({
@@ -104,6 +107,7 @@ Options:
       throw error;
     }
     // One line, so a script can read it with `head -1` or `readline`.
+    for (const [doctype, count] of generated) site.generateDocuments(doctype, count);
     writeLine(context.stdout, {
       url: site.url,
       profile: site.profile,
@@ -133,4 +137,10 @@ function parseUser(text: string): EmulatorUserOptions {
   if (!email || !password)
     throw new CliUsageError(`--user ${JSON.stringify(text)}: use EMAIL:PASSWORD[:ROLE,ROLE]`);
   return { email, password, roles: roles ? roles.split(',').filter(Boolean) : ['Sales User'] };
+}
+
+function parseGenerate(text: string): ['Customer' | 'Item', number] {
+  const match = /^(Customer|Item)=(\d{1,7})$/.exec(text);
+  if (!match) throw new CliUsageError(`--generate ${JSON.stringify(text)}: use Customer=COUNT or Item=COUNT`);
+  return [match[1] as 'Customer' | 'Item', Number(match[2])];
 }

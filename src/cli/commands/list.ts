@@ -85,13 +85,15 @@ ${COMMON_HELP}`,
         ? await client.getCount(doctype, filters, { signal: context.signal })
         : undefined;
       const progress = showProgress ? new ProgressBar(context.stderr, doctype, total) : undefined;
+      // iterateList reads `modified` and `name` too (its keyset); the output keeps the fields asked for.
+      const project = fields && !fields.includes('*') ? fields : undefined;
       for await (const row of client.iterateList(doctype, {
         fields,
         filters,
         pageSize,
         signal: context.signal,
       })) {
-        writer.write(row);
+        writer.write(project ? pick(row, project) : row);
         progress?.advance();
       }
       const count = writer.end();
@@ -101,3 +103,13 @@ ${COMMON_HELP}`,
     });
   },
 };
+
+function pick(row: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) {
+    // `customer_group as group` and `tabX`.`y` name their column after the alias or the field.
+    const column = /\s+as\s+(\S+)$/i.exec(field)?.[1] ?? field.split('.').pop()?.replaceAll('`', '') ?? field;
+    if (column in row) picked[column] = row[column];
+  }
+  return picked;
+}
