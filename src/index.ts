@@ -75,3 +75,10 @@ export type { FrappeRequestConfig, FrappeResponse } from './requests/request-con
 export type { RetryPolicy } from './requests/retry-policy';
 export type { RequestOptions } from './transport/http-transport';
 export { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhooks/verify-signature';
+export {
+  createWebhookReceiver,
+  type FrappeWebhook,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+  type WebhookRequest,
+} from './webhooks/webhook-receiver';
