@@ -1,6 +1,7 @@
 import type { EmulatorFault, FaultOptions } from './core/faults';
 import { EmulatorHttpServer } from './core/http-server';
 import { type SiteRateLimitControl, siteRateLimiter } from './core/rate-limiter';
+import { deleteUnusedDynamicClients } from './oauth/dynamic-client-cleanup';
 import { installOAuth } from './oauth/install';
 import { type EmulatorProfileName, isProfileName, PROFILE_NAMES, PROFILES } from './profiles';
 import {
@@ -41,6 +42,13 @@ export interface FrappeEmulatorOptions {
    */
   registrationRateLimit?: boolean;
 }
+
+/** An OAuth client as `getClient` shows it: its settings, and whether register_client made it. */
+export type EmulatorClientInfo = Required<Omit<EmulatorClientOptions, 'clientSecret'>> & {
+  clientSecret?: string;
+  /** `is_dynamic_client`. */
+  dynamic: boolean;
+};
 
 /** An issued token pair as the emulator holds it (a test control; never reachable over HTTP). */
 export interface IssuedToken {
@@ -241,9 +249,7 @@ export class FrappeEmulator {
    * An OAuth client as the site holds it (declared, added or registered through
    * register_client), or undefined. A copy: changing it changes nothing.
    */
-  getClient(
-    clientId: string,
-  ): (Required<Omit<EmulatorClientOptions, 'clientSecret'>> & { clientSecret?: string }) | undefined {
+  getClient(clientId: string): EmulatorClientInfo | undefined {
     const client = this.site.clients.get(clientId);
     if (!client) return undefined;
     return {
@@ -257,7 +263,17 @@ export class FrappeEmulator {
       responseType: client.responseType,
       tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
       allowedRoles: [...client.allowedRoles],
+      dynamic: client.dynamic,
     };
+  }
+
+  /**
+   * Runs the site's scheduled jobs once, now (server clock). develop's
+   * `delete_unused_dynamic_clients` deletes clients made by register_client at least 10 minutes
+   * ago that never issued a token. Returns the ids of the clients it deleted.
+   */
+  runScheduledJobs(): string[] {
+    return deleteUnusedDynamicClients(this.site);
   }
 
   /** Deletes a user after start (their tokens then authenticate nobody). True when it existed. */

@@ -4,7 +4,12 @@
 export type { DocEventMethod } from './core/document-events';
 export type { EmulatorFault, FaultOptions } from './core/faults';
 export type { SiteRateLimitControl, SiteRateLimitOptions } from './core/rate-limiter';
-export { FrappeEmulator, type FrappeEmulatorOptions, type IssuedToken } from './emulator';
+export {
+  type EmulatorClientInfo,
+  FrappeEmulator,
+  type FrappeEmulatorOptions,
+  type IssuedToken,
+} from './emulator';
 export type { EmulatorProfileName } from './profiles';
 export type { RequestLogEntry } from './site';
 export type { EmulatorClientOptions, TokenEndpointAuthMethod } from './state/clients';

@@ -44,6 +44,11 @@ export interface ProfileSettings {
    * develop (`test_generates_strong_client_secret`).
    */
   readonly generatedClientSecretLength: number;
+  /**
+   * develop's scheduled `delete_unused_dynamic_clients`: registered clients older than 10 minutes
+   * that issued no token are deleted (the `runScheduledJobs` control runs it).
+   */
+  readonly deletesUnusedDynamicClients: boolean;
   /** Tracebacks (`exception`, `exc`) in error bodies: always, or only for System Users (v16+). */
   readonly tracebacksFor: 'everyone' | 'system-users';
   /** v15+ sets `exc_type` on every v1 error; v13/v14 only on errors raised through frappe.throw. */
@@ -115,6 +120,7 @@ const v15: ProfileSettings = {
   rfc8414Metadata: false,
   dynamicClientRegistration: false,
   generatedClientSecretLength: 10,
+  deletesUnusedDynamicClients: false,
   tracebacksFor: 'everyone',
   excTypeAlways: true,
   authorizeRedirectsViaApprove: true,
@@ -180,6 +186,7 @@ export const PROFILES: Readonly<Record<EmulatorProfileName, ProfileSettings>> = 
     pkceRequiredForPublicClients: true,
     refreshTokenBoundToClient: true,
     generatedClientSecretLength: 56,
+    deletesUnusedDynamicClients: true,
     authorizeFormPost: true,
     userinfoBodyToken: true,
     csrfTokenAtLogin: true,

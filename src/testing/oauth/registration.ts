@@ -131,17 +131,20 @@ export function registerClient(context: HandlerContext): EmulatorResponse {
         : 'client_secret_basic';
   const scope = typeof body.scope === 'string' && body.scope !== '' ? body.scope : 'all';
   const clientName = body.client_name as string;
-  const client = site.clients.add({
-    clientId: uniqueClientId(context),
-    clientSecret: method === 'none' ? undefined : hexHash(site.profile.generatedClientSecretLength),
-    scopes: scope.trim().split(/\s+/),
-    redirectUris,
-    defaultRedirectUri: redirectUris[0],
-    appName: clientName,
-    responseType: 'code',
-    skipAuthorization: false,
-    tokenEndpointAuthMethod: method,
-  });
+  const client = site.clients.add(
+    {
+      clientId: uniqueClientId(context),
+      clientSecret: method === 'none' ? undefined : hexHash(site.profile.generatedClientSecretLength),
+      scopes: scope.trim().split(/\s+/),
+      redirectUris,
+      defaultRedirectUri: redirectUris[0],
+      appName: clientName,
+      responseType: 'code',
+      skipAuthorization: false,
+      tokenEndpointAuthMethod: method,
+    },
+    { dynamic: true, createdAtMs: site.clock.nowMs() },
+  );
 
   const answer: Record<string, unknown> = {
     client_id: client.clientId,

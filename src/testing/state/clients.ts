@@ -36,6 +36,16 @@ export interface EmulatorClient {
   readonly responseType: 'code' | 'token';
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   readonly allowedRoles: string[];
+  /** `is_dynamic_client`: made by register_client (develop's clean-up job may delete it). */
+  readonly dynamic: boolean;
+  /** Server-clock milliseconds of creation (`creation`), for the clean-up's grace period. */
+  readonly createdAtMs: number;
+}
+
+/** What register_client adds to a client row. */
+export interface ClientProvenance {
+  dynamic: boolean;
+  createdAtMs: number;
 }
 
 export class ClientRegistry {
@@ -45,7 +55,10 @@ export class ClientRegistry {
     for (const client of clients) this.add(client);
   }
 
-  add(options: EmulatorClientOptions): EmulatorClient {
+  add(
+    options: EmulatorClientOptions,
+    provenance: ClientProvenance = { dynamic: false, createdAtMs: 0 },
+  ): EmulatorClient {
     if (!options || typeof options.clientId !== 'string' || options.clientId === '') {
       throw new TypeError('an emulator client needs a clientId');
     }
@@ -64,6 +77,8 @@ export class ClientRegistry {
       tokenEndpointAuthMethod:
         options.tokenEndpointAuthMethod ?? (options.clientSecret ? 'client_secret_post' : 'none'),
       allowedRoles: [...(options.allowedRoles ?? [])],
+      dynamic: provenance.dynamic,
+      createdAtMs: provenance.createdAtMs,
     };
     this.clients.set(client.clientId, client);
     return client;
@@ -71,5 +86,13 @@ export class ClientRegistry {
 
   get(clientId: string): EmulatorClient | undefined {
     return this.clients.get(clientId);
+  }
+
+  all(): EmulatorClient[] {
+    return [...this.clients.values()];
+  }
+
+  delete(clientId: string): boolean {
+    return this.clients.delete(clientId);
   }
 }

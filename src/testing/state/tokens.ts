@@ -81,4 +81,9 @@ export class TokenRegistry {
   deleteCode(code: string): void {
     this.codes.delete(code);
   }
+
+  /** Drops every authorization code of a client (its row is being deleted). */
+  deleteCodesOf(clientId: string): void {
+    for (const [code, row] of this.codes) if (row.clientId === clientId) this.codes.delete(code);
+  }
 }

@@ -2,28 +2,17 @@
  * `frappe/integrations/doctype/oauth_client/test_oauth_client.py`, newest develop version,
  * replayed over HTTP on the develop profile. (Earlier stored versions of this file hold no test at
  * all: a bare `pass`.) A client here is made the one way the site offers over HTTP,
- * `register_client`.
+ * `register_client`. The `is_dynamic_client` flag is read with the `getClient` control, and the
+ * scheduled `delete_unused_dynamic_clients` job, which the Frappe tests call in-process after
+ * backdating the row, runs through `runScheduledJobs` after the server clock moves 11 minutes.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrappeEmulator } from '../../../src/testing/index';
 import { OAUTH } from '../helpers/oauth-flow';
 import { startFrappeTestSite } from './frappe-fixtures';
 
-const NOT_PORTABLE = [
-  {
-    test: 'test_dynamic_registration_marks_client (develop)',
-    reason: 'is_dynamic_client is a field of the OAuth Client row that no HTTP answer shows',
-  },
-  {
-    test: 'test_deletes_unused_dynamic_client_after_grace_period (develop)',
-    reason:
-      'delete_unused_dynamic_clients is a scheduled job called in-process; the emulator has no scheduler and the job has no HTTP surface',
-  },
-  {
-    test: 'test_preserves_dynamic_client_that_issued_token (develop)',
-    reason: 'the same scheduled job, called in-process after backdating the row',
-  },
-] as const;
+/** Every test of this version is replayed: none is left out. */
+const NOT_PORTABLE: readonly { test: string; reason: string }[] = [];
 
 async function register(site: FrappeEmulator, address: string) {
   const response = await fetch(`${site.url}${OAUTH}.register_client`, {
@@ -56,6 +45,29 @@ describe('Frappe test_oauth_client.py (develop) on the develop profile', () => {
     const second = await register(site, '192.0.2.1');
     expect(second.status).toBe(417);
     expect(second.body.exc_type).toBe('RateLimitExceededError');
+  });
+
+  it('test_dynamic_registration_marks_client (develop)', async () => {
+    const { status, body } = await register(site, '192.0.2.11');
+    expect(status).toBe(201);
+    expect(site.getClient(String(body.client_id))?.dynamic).toBe(true);
+    expect(site.getClient('test_client_id')?.dynamic).toBe(false);
+  });
+
+  it('test_deletes_unused_dynamic_client_after_grace_period (develop)', async () => {
+    const clientId = String((await register(site, '192.0.2.12')).body.client_id);
+    site.advanceClock(11 * 60);
+    expect(site.runScheduledJobs()).toEqual([clientId]);
+    expect(site.getClient(clientId)).toBeUndefined();
+    expect(site.getClient('test_client_id')).toBeDefined();
+  });
+
+  it('test_preserves_dynamic_client_that_issued_token (develop)', async () => {
+    const clientId = String((await register(site, '192.0.2.13')).body.client_id);
+    site.advanceClock(11 * 60);
+    site.issueToken({ clientId, user: 'Administrator', scopes: ['openid'] });
+    expect(site.runScheduledJobs()).toEqual([]);
+    expect(site.getClient(clientId)).toBeDefined();
   });
 
   for (const { test, reason } of NOT_PORTABLE) it.skip(`${test}: not portable, ${reason}`, () => {});

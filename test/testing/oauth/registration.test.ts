@@ -188,6 +188,26 @@ describe.each(PROFILES)('register_client (%s)', (profile) => {
     expect(metadata.registration_endpoint).toBe(`${site.url}${REGISTER}`);
   });
 
+  it('runScheduledJobs deletes unused registered clients after 10 minutes where the profile does', async () => {
+    const used = await register(site, { client_name: 'Used', redirect_uris: ['https://a.example/cb'] });
+    site.resetRateLimits();
+    const unused = await register(site, { client_name: 'Unused', redirect_uris: ['https://a.example/cb'] });
+    const usedId = String(used.json.client_id);
+    const unusedId = String(unused.json.client_id);
+    site.issueToken({ clientId: usedId, user: ALICE.email });
+    // (Clients the other tests registered earlier may go too: the site is shared.)
+    site.advanceClock(9 * 60);
+    expect(site.runScheduledJobs()).not.toContain(unusedId);
+    site.advanceClock(60);
+    const deleted = site.runScheduledJobs();
+    expect(deleted.includes(unusedId)).toBe(settings.deletesUnusedDynamicClients);
+    expect(deleted).not.toContain(usedId);
+    if (!settings.deletesUnusedDynamicClients) expect(deleted).toEqual([]);
+    expect(site.getClient(unusedId) === undefined).toBe(settings.deletesUnusedDynamicClients);
+    expect(site.getClient(usedId)?.dynamic).toBe(true);
+    expect(site.runScheduledJobs()).toEqual([]);
+  });
+
   it('a registered client completes the authorization-code flow (secret in the body)', async () => {
     site.setDeveloperMode(true);
     const redirectUri = 'http://127.0.0.1:8765/registered';
