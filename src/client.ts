@@ -6,6 +6,7 @@ import type { StoredToken } from './auth/stored-token';
 import type { TokenEventListener } from './auth/token-events';
 import type { TokenLifecycle } from './auth/token-lifecycle';
 import { createContext, lifecycleFor, type SharedContext } from './client-context';
+import type { DocInput, FieldName, ListRow } from './documents/doctype-typing';
 import {
   cancelDoc,
   type DocMethodOptions,
@@ -269,9 +270,14 @@ export class FrappeOAuthClient {
   /**
    * A page of documents (`GET /api/resource/<DocType>`): `fields`, `filters`/`orFilters` in list or
    * dict form, `orderBy` (`'modified desc'`), `limit` (no value: Frappe's 20 rows; 0: all), `start`.
+   * With a document type, field names are checked against it (its own and Frappe's standard
+   * fields); `getList<SalesOrder, 'name' | 'grand_total'>` also narrows the rows to those fields.
    */
-  getList<T = Record<string, unknown>>(doctype: string, options?: ListOptions<T>): Promise<T[]> {
-    return getList<T>(this.documents, doctype, options);
+  getList<T = Record<string, unknown>, F extends FieldName<T> = FieldName<T>>(
+    doctype: string,
+    options?: ListOptions<NoInfer<T>, F>,
+  ): Promise<ListRow<T, F>[]> {
+    return getList(this.documents, doctype, options as ListOptions) as Promise<ListRow<T, F>[]>;
   }
 
   /**
@@ -279,7 +285,10 @@ export class FrappeOAuthClient {
    * resumable with `checkpointKey`. A row modified during the run may come again later in the
    * same run. See {@link IterateOptions}.
    */
-  iterateList<T = Record<string, unknown>>(doctype: string, options?: IterateOptions<T>): AsyncIterable<T> {
+  iterateList<T = Record<string, unknown>>(
+    doctype: string,
+    options?: IterateOptions<NoInfer<T>>,
+  ): AsyncIterable<T> {
     return iterateList<T>(this.documents, doctype, options);
   }
 
@@ -298,7 +307,7 @@ export class FrappeOAuthClient {
   /** `frappe.client.get_count`. */
   getCount<T = Record<string, unknown>>(
     doctype: string,
-    filters?: Filters<T>,
+    filters?: Filters<NoInfer<T>>,
     options?: RequestOptions,
   ): Promise<number> {
     return getCount(this.documents, doctype, filters as Filters, options);
@@ -331,10 +340,10 @@ export class FrappeOAuthClient {
    */
   insertDoc<T = Record<string, unknown>>(
     doctype: string,
-    doc: Record<string, unknown>,
+    doc: DocInput<NoInfer<T>>,
     options?: RequestOptions,
   ): Promise<T> {
-    return insertDoc<T>(this.documents, doctype, doc, options);
+    return insertDoc<T>(this.documents, doctype, doc as Record<string, unknown>, options);
   }
 
   /** `frappe.client.insert_many` in chunks of Frappe's 200 limit; resolves the names in order. */
@@ -353,10 +362,10 @@ export class FrappeOAuthClient {
   updateDoc<T = Record<string, unknown>>(
     doctype: string,
     name: string,
-    changes: Record<string, unknown>,
+    changes: DocInput<NoInfer<T>>,
     options?: UpdateOptions,
   ): Promise<T> {
-    return updateDoc<T>(this.documents, doctype, name, changes, options);
+    return updateDoc<T>(this.documents, doctype, name, changes as Record<string, unknown>, options);
   }
 
   /** Deletes a document; a retried delete that finds it gone resolves. */

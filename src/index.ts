@@ -20,8 +20,17 @@ export type { KeyvLike } from './auth/token-store';
 export type { EncryptionOptions } from './auth/value-encryption';
 export { FrappeOAuthClient } from './client';
 export type { ApiVersion } from './documents/api-version';
+export type {
+  DocInput,
+  FieldName,
+  ListRow,
+  OrderBy,
+  SortDirection,
+  StandardField,
+  StandardFields,
+} from './documents/doctype-typing';
 export type { DocMethodOptions } from './documents/document-actions';
-export type { FieldName, FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';
+export type { FilterCondition, FilterDict, FilterOperator, Filters } from './documents/filters';
 export type { InsertManyOptions } from './documents/insert-documents';
 export type { DeletedDocument, IterateDeletedOptions } from './documents/iterate-deleted';
 export type { IterateOptions, IterationCheckpoint } from './documents/iterate-list';

@@ -1,4 +1,5 @@
 import { FrappeInputError } from '../errors';
+import type { FieldName } from './doctype-typing';
 import { checkJsonValue } from './json-values';
 
 /** Frappe's filter operators (frappe/model/db_query.py). */
@@ -17,12 +18,7 @@ export type FilterOperator =
   | 'is'
   | 'timespan';
 
-/** The field names of a document type, or any string when no type is given. */
-export type FieldName<T> = [T] extends [Record<string, unknown>]
-  ? string extends keyof T
-    ? string
-    : Extract<keyof T, string>
-  : string;
+export type { FieldName };
 
 /** `[field, operator, value]`, or `[doctype, field, operator, value]` (child-table fields). */
 export type FilterCondition<T = Record<string, unknown>> =

@@ -10,7 +10,7 @@ import { getCount } from './read-documents';
 /** Options of `iterateList`. */
 export interface IterateOptions<T = Record<string, unknown>> extends RequestOptions {
   /** Fields to return; `modified` and `name` are always added (they are the position). */
-  fields?: Array<FieldName<T> | '*' | (string & {})>;
+  fields?: readonly (FieldName<T> | '*')[];
   /** Filters in list or dict form; combined (AND) with the position. */
   filters?: Filters<T>;
   /** Rows per request; default 500. */

@@ -1,15 +1,21 @@
 import { FrappeInputError } from '../errors';
 import type { RequestOptions } from '../transport/http-transport';
-import { checkFilters, type FieldName, type Filters } from './filters';
+import type { FieldName, OrderBy } from './doctype-typing';
+import { checkFilters, type Filters } from './filters';
 
-/** Options of `getList`, in Frappe's terms. */
-export interface ListOptions<T = Record<string, unknown>> extends RequestOptions {
+/**
+ * Options of `getList`, in Frappe's terms. With a document type `T`, field names (in `fields`,
+ * filters and `orderBy`) must be its own or Frappe's standard ones; `F` narrows `fields` (and the
+ * rows `getList` resolves) to some of them.
+ */
+export interface ListOptions<T = Record<string, unknown>, F extends FieldName<T> = FieldName<T>>
+  extends RequestOptions {
   /** Fields to return; default Frappe's `["name"]`. `["*"]` for all. */
-  fields?: Array<FieldName<T> | '*' | (string & {})>;
+  fields?: readonly (F | '*')[];
   filters?: Filters<T>;
   orFilters?: Filters<T>;
-  /** Frappe's order string, e.g. `'modified desc'`. */
-  orderBy?: string;
+  /** Frappe's order string, `'<field> asc|desc'`, e.g. `'modified desc'`. */
+  orderBy?: OrderBy<T>;
   /** `limit_page_length`: no value means Frappe's 20 rows; 0 means all. */
   limit?: number;
   /** `limit_start`: rows to skip. */
