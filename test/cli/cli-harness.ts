@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach } from 'vitest';
 import type { CliContext } from '../../src/cli/context';
 import { runCli } from '../../src/cli/main';
+import { auditLine } from '../helpers/secret-audit';
 
 const homes: string[] = [];
 
@@ -50,6 +51,13 @@ export async function cli(configHome: string, argv: string[], options: RunOption
     openBrowser: options.openBrowser ?? (async () => false),
   };
   const status = await runCli(argv, context);
+  // Messages go to the leak scan: only stdout of `token` may hold a token, and the help of
+  // `emulator` names the emulator's demo credentials on purpose.
+  const help = argv.some((arg) => arg === '--help' || arg === '-h');
+  if (!help) {
+    auditLine(stderr);
+    if (argv[0] !== 'token') auditLine(stdout);
+  }
   return {
     status,
     stdout,
