@@ -6,6 +6,7 @@ import { sleep } from '../transport/sleep';
 import type { DocumentsContext } from './documents-context';
 import { documentOf, listOf } from './envelopes';
 import { pathSegment } from './names';
+import { paceForRateLimit } from './rate-limit-pacing';
 import { routesFor } from './rest-routes';
 import { checkDoc, type Doc, findDoc, hasChanges, isAmbiguous } from './write-support';
 
@@ -132,6 +133,7 @@ export async function insertMany(
   const names: string[] = [];
   for (let offset = 0; offset < checked.length; offset += INSERT_MANY_LIMIT) {
     const chunk = checked.slice(offset, offset + INSERT_MANY_LIMIT);
+    await paceForRateLimit(context, options);
     const response = await context.executor.execute(
       {
         method: 'POST',

@@ -5,6 +5,7 @@ import type { DocumentsContext } from './documents-context';
 import { checkFilters, type FieldName, type FilterCondition, type Filters } from './filters';
 import { keysetPage } from './keyset-page';
 import { checkFields, nonNegativeInteger } from './list-query';
+import { paceForRateLimit } from './rate-limit-pacing';
 import { getCount } from './read-documents';
 
 /** Options of `iterateList`. */
@@ -87,6 +88,7 @@ export async function* iterateList<T>(
   // Each page is the rows after the position, in (modified, name) order: one query on v1, up to
   // two on v2 (see keysetPage). `iterateList` takes no `orFilters`, so v1's are free for it.
   while (true) {
+    await paceForRateLimit(context, request);
     const rows = await keysetPage(context, doctype, {
       fields,
       filters: userFilters,

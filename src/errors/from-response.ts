@@ -14,6 +14,7 @@ import { FrappeServerError } from './frappe-server-error';
 import { FrappeValidationError } from './frappe-validation-error';
 import { type HeaderSource, readHeader } from './headers';
 import { MAX_DETAIL_LENGTH, MAX_ERROR_CODE_LENGTH, MAX_MESSAGE_LENGTH, MAX_MESSAGES } from './limits';
+import { rateLimitFrom } from './rate-limit-headers';
 import { describeRequest } from './request-label';
 import { type ResponseBody, readResponseBody } from './response-body';
 import { retryAfterFrom } from './retry-after';
@@ -121,7 +122,11 @@ export function errorFromResponse(response: ErrorResponse): FrappeError {
     case 'conflict':
       return new FrappeConflictError(options);
     case 'rate-limit':
-      return new FrappeRateLimitError({ ...options, retryAfterSeconds });
+      return new FrappeRateLimitError({
+        ...options,
+        retryAfterSeconds,
+        window: rateLimitFrom(response.headers),
+      });
     case 'server':
       return new FrappeServerError({ ...options, retryAfterSeconds });
     default:

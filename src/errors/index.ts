@@ -29,6 +29,7 @@ export { classifyNetworkFailure, errorFromNetworkFailure, type FailedRequest } f
 export { type ErrorResponse, errorFromResponse } from './from-response';
 export type { HeaderSource } from './headers';
 export { htmlToText } from './html-to-text';
+export { type RateLimitWindow, rateLimitFrom } from './rate-limit-headers';
 export { fingerprint, REDACTED, redactSecrets, sanitizeUrl } from './redact';
 export { parseRetryAfter } from './retry-after';
 // Not re-exported from the package root: a helper for this package's own layers.

@@ -8,6 +8,7 @@ import { type HttpTransport, pathOf, type RequestOptions } from '../transport/ht
 import { sleep } from '../transport/sleep';
 import type { TransportRequest, TransportResponse } from '../transport/transport';
 import { sendAuthorized, TokenStepFailure } from './authorized-request';
+import { RateLimitGauge } from './rate-limit-gauge';
 import { isIdempotentMethod, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy';
 
 export interface ExecuteOptions extends RequestOptions {
@@ -31,6 +32,9 @@ export interface ExecuteOptions extends RequestOptions {
  * with p-retry — waits honour `Retry-After`, never keep Node alive, and stop on abort.
  */
 export class RequestExecutor {
+  /** Frappe's rate-limit window as the responses report it, for bulk calls to pace themselves. */
+  readonly rateLimit = new RateLimitGauge();
+
   constructor(
     private readonly lifecycle: TokenLifecycle,
     private readonly transport: HttpTransport,
@@ -167,6 +171,7 @@ export class RequestExecutor {
       scope,
       call,
     );
+    this.rateLimit.observe(response.headers as Record<string, unknown>);
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({
       status: response.status,

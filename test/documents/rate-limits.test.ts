@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { FrappeRateLimitError } from '../../src';
+import { authorizeAs, clientFor, PROFILES, startSite, USERS } from '../helpers/frappe-site';
+import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
+
+afterAll(() => {
+  expectNoSecretsLeaked();
+});
+
+/**
+ * The limiter's windows count from the moment the test sets it (an injected window clock), so the
+ * first window is the test's own and the budget spent in it is not lost to a boundary of the
+ * wall clock. Costs are fixed: the limiter bites the same way on any machine.
+ */
+function windowClock() {
+  const start = Date.now();
+  return () => Date.now() - start;
+}
+
+const refusals = (site: Awaited<ReturnType<typeof startSite>>) =>
+  site.requests().filter((entry) => entry.status === 429).length;
+
+describe.each(PROFILES)('rate limits on %s', (profile) => {
+  it('2,000 inserts via insertMany under an enforced limit: no error, no duplicate, and the 429s counted', async () => {
+    const site = await startSite(profile);
+    const client = clientFor(site);
+    await authorizeAs(client, site, USERS.admin.email);
+    const before = site.documentCount('Customer');
+    // 2 s of server time per 2 s window; each insert_many of 200 costs 0.5 s, a refusal 1 ms.
+    site.siteRateLimit.set({
+      limit: 2,
+      window: 2,
+      now: windowClock(),
+      serverTimeMicros: ({ rejected }) => (rejected ? 1_000 : 500_000),
+    });
+    // Another job has used this window's budget already: the first chunk meets a 429.
+    site.siteRateLimit.spend(2_500_000);
+
+    const docs = Array.from({ length: 2000 }, (_, i) => ({
+      customer_name: `Bulk Customer ${String(i).padStart(4, '0')}`,
+      customer_group: 'Commercial',
+    }));
+    const names = await client.insertMany('Customer', docs);
+    const seen429 = refusals(site);
+    console.log(`${profile}: 2,000 inserts under the limit met ${seen429} 429(s)`);
+
+    expect(names).toHaveLength(2000);
+    expect(new Set(names).size).toBe(2000);
+    expect(names).toEqual(docs.map((doc) => doc.customer_name));
+    expect(site.documentCount('Customer') - before).toBe(2000);
+    // The limiter did bite, and was retried after its reset; pacing kept it to that one.
+    expect(seen429).toBeGreaterThanOrEqual(1);
+    expect(seen429).toBe(site.siteRateLimit.rejections);
+    expect(seen429).toBe(1);
+  }, 60_000);
+
+  it('iterateList paces itself at the end of each window: no 429 at all', async () => {
+    const site = await startSite(profile);
+    const client = clientFor(site);
+    await authorizeAs(client, site, USERS.admin.email);
+    site.generateDocuments('Customer', 40);
+    const total = site.documentCount('Customer');
+    // 1 s per 1 s window, 0.4 s a page: three pages fit a window, the fourth would be refused.
+    site.siteRateLimit.set({ limit: 1, window: 1, now: windowClock(), serverTimeMicros: () => 400_000 });
+
+    let rows = 0;
+    for await (const _ of client.iterateList('Customer', { pageSize: 8 })) rows += 1;
+    expect(rows).toBe(total);
+    expect(refusals(site)).toBe(0);
+    expect(site.requests().filter((entry) => entry.path.endsWith('/Customer')).length).toBeGreaterThan(3);
+  }, 60_000);
+
+  it("a refused request is retried after the window's reset; out of retries, FrappeRateLimitError carries the window", async () => {
+    const site = await startSite(profile);
+    const client = clientFor(site, { retry: { retries: 0 } });
+    await authorizeAs(client, site, USERS.admin.email);
+    const retrying = clientFor(site, { retry: { retries: 2, maxRetryAfterSeconds: 5 } });
+    await authorizeAs(retrying, site, USERS.admin.email);
+    site.siteRateLimit.set({ limit: 1, window: 60, now: () => 30_000, serverTimeMicros: () => 0 });
+    site.siteRateLimit.spend(1_500_000);
+
+    const error = await rejectionOf(client.getDoc('Customer', 'Grant Plastics Ltd.'), FrappeRateLimitError);
+    expect(error.status).toBe(429);
+    expect(error.retryAfterSeconds).toBe(30);
+    expect(error.window).toEqual({ limitMicros: 1_000_000, remainingMicros: 0, resetSeconds: 30 });
+
+    // With retries, the wait is the reset (here 1 s: the limiter's clock says the window ends).
+    let nowMs = 59_000;
+    site.siteRateLimit.set({ limit: 1, window: 60, now: () => nowMs, serverTimeMicros: () => 0 });
+    site.siteRateLimit.spend(1_500_000);
+    const waits: number[] = [];
+    retrying.on('retry', (event) => {
+      waits.push(event.delayMs);
+      nowMs = 61_000; // the window has turned by the time the retry goes
+    });
+    const doc = await retrying.getDoc<{ name: string }>('Customer', 'Grant Plastics Ltd.');
+    expect(doc.name).toBe('Grant Plastics Ltd.');
+    expect(waits).toEqual([1_000]);
+  }, 30_000);
+});
