@@ -24,12 +24,14 @@ const entry = {
 const LIBRARY_ENTRIES = ['index', 'testing/index'] as const;
 
 /**
- * The `import` entry points (`dist/index.mjs`, `dist/testing/index.mjs`): the CommonJS build,
- * re-exported (Node's ES module wrapper). One build of the code, so
+ * The `import` entry points (`dist/index.mjs`, `dist/testing/index.mjs`) and their declarations
+ * (`.d.mts`): the CommonJS build, re-exported (Node's ES module wrapper). One build of the code, so
  * - `import` and `require` in one process share one copy: `instanceof` works across them;
- * - the SDK's code is in the tarball once, not three times (ESM, CommonJS, and the command);
+ * - the SDK's code and declarations are in the tarball once, not three times (ESM, CommonJS, and
+ *   the command), which keeps it under 1 MB;
  * - an ESM project gets the same bundled jose/openid-client/p-retry as a CommonJS one.
- * Node reads the names from the CommonJS build's `exports.x = …` lines (cjs-module-lexer).
+ * Node reads the names from the CommonJS build's `exports.x = …` lines (cjs-module-lexer), and
+ * TypeScript reads them from the `.d.ts` the same way.
  */
 const ESM_WRAPPER = "export * from './index.js';\n";
 
@@ -59,10 +61,11 @@ export default defineConfig((cli) => {
       sourcemap: false,
       dts: { entry: libraryEntries, compilerOptions },
       onSuccess: async () => {
-        for (const name of LIBRARY_ENTRIES) writeFileSync(join(outDir, `${name}.mjs`), ESM_WRAPPER);
+        for (const name of LIBRARY_ENTRIES) {
+          writeFileSync(join(outDir, `${name}.mjs`), ESM_WRAPPER);
+          writeFileSync(join(outDir, `${name}.d.mts`), ESM_WRAPPER);
+        }
       },
     },
-    // The ESM declarations (`.d.mts`) of the library entry points; their code is the wrapper.
-    { entry: libraryEntries, format: ['esm'], dts: { only: true, compilerOptions } },
   ];
 });

@@ -105,9 +105,9 @@ describe('the built package', () => {
     expect((cjs.isFrappeError as (value: unknown) => boolean)(new Error('plain'))).toBe(false);
   });
 
-  it.each(['index.d.ts', 'index.d.mts'])('%s: no @internal declaration is left', (file) => {
+  it.each(['index.d.ts', 'testing/index.d.ts'])('%s: no @internal declaration is left', (file) => {
     const declarations = read(file);
-    expect(declarations).toContain('declare class FrappeOAuthClient');
+    expect(declarations).toMatch(/^declare class (FrappeOAuthClient|FrappeEmulator)\b/m);
     for (const internal of [
       '@internal',
       'SharedContext',
@@ -139,8 +139,10 @@ describe('the built package', () => {
   });
 
   it.each(['index', 'testing/index'])(
-    '%s.mjs re-exports the CommonJS build, name for name',
+    '%s.mjs re-exports the CommonJS build, name for name, and its .d.mts the declarations',
     async (entry) => {
+      expect(read(`${entry}.mjs`)).toBe("export * from './index.js';\n");
+      expect(read(`${entry}.d.mts`)).toBe(read(`${entry}.mjs`));
       const required = createRequire(__filename)(join(out, `${entry}.js`)) as Api;
       const imported = (await import(pathToFileURL(join(out, `${entry}.mjs`)).href)) as Api;
       expect(Object.keys(imported).sort()).toEqual(Object.keys(required).sort());
