@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { startSite, USERS } from '../helpers/frappe-site';
+import { countRequests, startSite, USERS } from '../helpers/frappe-site';
 import { cli, freshConfigHome } from './cli-harness';
 
 /** Type-checks `files` (strict, as a user's project would) and returns the diagnostics' text. */
@@ -76,4 +76,31 @@ export async function use(client: FrappeOAuthClient): Promise<string> {
     );
     expect(typeCheck([usage])).toEqual([]);
   }, 60_000);
+
+  it('reads metadata as Desk does (getdoctype, one request per DocType), and falls back to the DocType records', async () => {
+    const site = await startSite('v15');
+    const home = freshConfigHome();
+    await cli(
+      home,
+      ['login', '--url', site.url, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
+      {
+        env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password },
+      },
+    );
+    site.clearRequests();
+    const desk = await cli(home, ['typegen', 'Sales Order']);
+    expect(desk.stdout).toContain('export interface SalesOrderItem {');
+    expect(countRequests(site, 'frappe.desk.form.load.getdoctype')).toBe(1); // the child table came with it
+    expect(countRequests(site, '/api/resource/DocType/Sales%20Order')).toBe(0);
+    // a site that does not serve getdoctype
+    site.injectFault(/getdoctype$/, { kind: 'status', status: 404 }, { times: 10 });
+    site.clearRequests();
+    const records = await cli(home, ['typegen', 'Sales Order']);
+    expect(records.stdout).toBe(desk.stdout);
+    expect(countRequests(site, '/api/resource/DocType/Sales%20Order')).toBe(1);
+    expect(countRequests(site, '/api/resource/DocType/Sales%20Order%20Item')).toBe(1);
+    const unknown = await cli(home, ['typegen', 'No Such DocType']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toBe('');
+  });
 });

@@ -1,4 +1,5 @@
 import type { FrappeOAuthClient } from '../../client';
+import { FrappeNotFoundError, FrappePermissionError } from '../../errors';
 
 /** The parts of a DocField that shape a TypeScript type. */
 export interface FieldMeta {
@@ -24,9 +25,11 @@ export interface DocTypeMeta {
 export const TABLE_TYPES = new Set(['Table', 'Table MultiSelect']);
 
 /**
- * The metadata of `doctypes` and of every child table they reach, read from the site's DocType
- * records (`GET /api/resource/DocType/<name>`, whose `fields` rows are the DocFields). In the order
- * asked for, child tables after their parents, each once.
+ * The metadata of `doctypes` and of every child table they reach, in the order asked for, child
+ * tables after their parents, each once. Read as Desk reads it, with
+ * `frappe.desk.form.load.getdoctype` (any signed-in user; the DocType and its child tables in one
+ * answer, `{"docs": [...]}`), and where a site does not answer that, from the DocType records
+ * (`GET /api/resource/DocType/<name>`, which needs read permission on DocType).
  */
 export async function loadDocTypes(
   client: FrappeOAuthClient,
@@ -38,13 +41,43 @@ export async function loadDocTypes(
   while (queue.length > 0) {
     const name = queue.shift() as string;
     if (loaded.has(name)) continue;
-    const doc = await client.getDoc<DocTypeMeta>('DocType', name, { signal });
-    const meta: DocTypeMeta = { ...doc, fields: Array.isArray(doc.fields) ? doc.fields : [] };
-    loaded.set(name, meta);
-    for (const field of meta.fields) {
+    for (const meta of await loadBundle(client, name, signal)) {
+      if (!loaded.has(meta.name)) loaded.set(meta.name, meta);
+    }
+    for (const field of loaded.get(name)?.fields ?? []) {
       if (TABLE_TYPES.has(field.fieldtype) && field.options && !loaded.has(field.options))
         queue.push(field.options);
     }
   }
-  return [...loaded.values()];
+  // The DocTypes asked for first, then the child tables.
+  const order = [...doctypes, ...loaded.keys()];
+  return [...new Set(order)].flatMap((name) => loaded.get(name) ?? []);
+}
+
+async function loadBundle(
+  client: FrappeOAuthClient,
+  doctype: string,
+  signal?: AbortSignal,
+): Promise<DocTypeMeta[]> {
+  try {
+    const { data } = await client.request<{ docs?: unknown }>({
+      url: '/api/method/frappe.desk.form.load.getdoctype',
+      params: { doctype },
+      signal,
+    });
+    const docs = Array.isArray(data?.docs) ? (data.docs as DocTypeMeta[]).filter(isMeta) : [];
+    if (docs[0]?.name === doctype) return docs.map(withFields);
+  } catch (error) {
+    // Only a site that does not serve the call falls through; an abort or a dead site does not.
+    if (!(error instanceof FrappeNotFoundError || error instanceof FrappePermissionError)) throw error;
+  }
+  return [withFields(await client.getDoc<DocTypeMeta>('DocType', doctype, { signal }))];
+}
+
+function isMeta(value: unknown): value is DocTypeMeta {
+  return value !== null && typeof value === 'object' && typeof (value as DocTypeMeta).name === 'string';
+}
+
+function withFields(meta: DocTypeMeta): DocTypeMeta {
+  return { ...meta, fields: Array.isArray(meta.fields) ? meta.fields : [] };
 }

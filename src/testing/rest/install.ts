@@ -2,6 +2,7 @@ import type { Site } from '../site';
 import { installClientRead } from './client-read';
 import { installClientWrite } from './client-write';
 import { installDeletedDocuments } from './deleted-documents';
+import { installDoctypeMeta } from './doctype-meta';
 import { handleResource } from './resource-handler';
 import { installMetadata, seedDocuments } from './seed';
 import { installUpload } from './upload';
@@ -22,6 +23,7 @@ export function installRest(site: Site, options: RestInstallOptions): void {
   installClientWrite(site);
   installUpload(site);
   installMetadata(site);
+  installDoctypeMeta(site);
   installApiV2(site);
   installDeletedDocuments(site);
   if (options.seed) seedDocuments(site);
