@@ -20,7 +20,9 @@ documented with their target, child tables as arrays of their interface. Then:
   const order = await client.getDoc<SalesOrder>('Sales Order', 'SAL-ORD-2026-00001');
 
 Without --out the TypeScript goes to stdout; with it, the file is written and stdout gets
-{"written", "interfaces"}. Reads /api/resource/DocType/<name> (read permission on DocType).
+{"written", "interfaces"}. The metadata is read as Desk reads it
+(frappe.desk.form.load.getdoctype, open to any signed-in user), or from /api/resource/DocType/<name>
+where a site does not answer that.
 
 Options:
   --out FILE      write the interfaces to FILE
