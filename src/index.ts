@@ -66,6 +66,7 @@ export {
   FrappeValidationError,
   isFrappeError,
   type NetworkFailureReason,
+  type RateLimitWindow,
   TokenStoreError,
   type TokenStoreErrorOptions,
   type TokenStoreFailureReason,

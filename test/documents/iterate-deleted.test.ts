@@ -12,7 +12,7 @@ import {
   FrappePermissionError,
 } from '../../src';
 import type { FrappeEmulator } from '../../src/testing';
-import { authorizeAs, clientFor, startSite, USERS } from '../helpers/frappe-site';
+import { authorizeAs, clientFor, PROFILES, startSite, USERS } from '../helpers/frappe-site';
 import { runNode } from '../helpers/run-node';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 import { API_VARIANTS } from './helpers';
@@ -132,7 +132,7 @@ describe.each(API_VARIANTS)('iterateDeleted on $label', ({ profile, apiVersion }
   });
 });
 
-describe.each(['v14', 'v15', 'develop'] as const)('a mirror of Customers on %s', (profile) => {
+describe.each(PROFILES)('a mirror of Customers on %s', (profile) => {
   it('mirrors inserts, updates and deletes into a local store, resumed across a kill, until it equals the site', async () => {
     const site = await startSite(profile);
     const dir = await mkdtemp(join(tmpdir(), 'mirror-'));

@@ -79,6 +79,7 @@ export const PUBLIC_TYPES = [
   'OpenTelemetryOptions',
   'OrderBy',
   'ProgressListener',
+  'RateLimitWindow',
   'RedisLockClient',
   'RedisRefreshLock',
   'RedisRefreshLockOptions',

@@ -8,6 +8,7 @@ import {
   type WebhookRequest,
 } from '../../src';
 import { FrappeEmulator } from '../../src/testing';
+import { type EmulatorProfileName, PROFILE_NAMES } from '../../src/testing/profiles';
 
 const SECRET = 'receiver-secret';
 const stops: Array<() => Promise<void>> = [];
@@ -28,7 +29,7 @@ async function listen(handler: (request: IncomingMessage, response: ServerRespon
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function emulator(profile: 'v14' | 'v15' | 'develop') {
+async function emulator(profile: EmulatorProfileName) {
   const site = await FrappeEmulator.start({ profile, port: 0 });
   stops.push(() => site.stop());
   site.webhooks.retryDelayScale = 0;
@@ -61,115 +62,112 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe.each(['v14', 'v15', 'develop'] as const)(
-  'createWebhookReceiver with the emulator on %s',
-  (profile) => {
-    it('a webhook the emulator delivers passes (node:http); a tampered or unsigned one gets 401', async () => {
-      const got: FrappeWebhook[] = [];
-      const url = await listen(
-        createWebhookReceiver({ secret: SECRET, onWebhook: (webhook) => void got.push(webhook) }),
-      );
-      const site = await emulator(profile);
+describe.each(PROFILE_NAMES)('createWebhookReceiver with the emulator on %s', (profile) => {
+  it('a webhook the emulator delivers passes (node:http); a tampered or unsigned one gets 401', async () => {
+    const got: FrappeWebhook[] = [];
+    const url = await listen(
+      createWebhookReceiver({ secret: SECRET, onWebhook: (webhook) => void got.push(webhook) }),
+    );
+    const site = await emulator(profile);
+    site.webhooks.register({
+      url,
+      doctype: 'Customer',
+      event: 'after_insert',
+      secret: SECRET,
+      fields: ['name', 'credit_limit'],
+    });
+    site.insertDocument('Customer', {
+      customer_name: 'Müller GmbH',
+      customer_group: 'Commercial',
+      credit_limit: 3,
+    });
+    await site.webhooks.settled();
+
+    const [delivery] = site.webhooks.requestLog();
+    expect(delivery).toMatchObject({ status: 200, attempt: 1 });
+    expect(got).toHaveLength(1);
+    expect(got[0]?.data).toEqual({ name: 'Müller GmbH', credit_limit: 3 });
+    expect(got[0]?.rawBody.toString()).toBe('{"name": "M\\u00fcller GmbH", "credit_limit": 3.0}');
+
+    // The same signature on other bytes: one character changed, or re-serialised by JavaScript.
+    const signature = String(delivery?.headers['X-Frappe-Webhook-Signature']);
+    const tampered = String(delivery?.data).replace('3.0', '4.0');
+    for (const body of [tampered, JSON.stringify(JSON.parse(String(delivery?.data)))]) {
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'X-Frappe-Webhook-Signature': signature },
+      });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'invalid signature' });
+    }
+    const unsigned = await fetch(url, { method: 'POST', body: String(delivery?.data) });
+    expect(unsigned.status).toBe(401);
+    const replayed = await fetch(url, {
+      method: 'POST',
+      body: String(delivery?.data),
+      headers: { 'X-Frappe-Webhook-Signature': signature },
+    });
+    expect(replayed.status).toBe(200);
+    expect(got).toHaveLength(2);
+  });
+
+  it("a webhook signed with another secret is refused with 401 on every one of Frappe's tries", async () => {
+    const url = await listen(createWebhookReceiver({ secret: SECRET, onWebhook: () => undefined }));
+    const site = await emulator(profile);
+    site.webhooks.register({
+      url,
+      doctype: 'Customer',
+      event: 'after_insert',
+      secret: 'someone-else',
+      fields: ['name'],
+    });
+    site.insertDocument('Customer', { customer_name: 'Wrong Secret Ltd.', customer_group: 'Commercial' });
+    await site.webhooks.settled();
+    expect(site.webhooks.requestLog().map((entry) => entry.status)).toEqual([401, 401, 401]);
+  });
+
+  it('as Express middleware: sets req.body and calls next; a raw Buffer body works; a parsed body is a setup error', async () => {
+    const bodies: unknown[] = [];
+    const route = (request: WebhookRequest, response: ServerResponse) => {
+      bodies.push(request.body);
+      response.statusCode = 204;
+      response.end();
+    };
+    const plain = await listen(expressLike(createWebhookReceiver({ secret: SECRET }), route));
+    const raw = await listen(
+      expressLike(createWebhookReceiver({ secret: SECRET }), route, async (request) => {
+        request.body = await readAll(request); // express.raw()
+      }),
+    );
+    const parsed = await listen(
+      expressLike(createWebhookReceiver({ secret: SECRET }), route, async (request) => {
+        request.body = JSON.parse((await readAll(request)).toString()); // express.json() on a typed body
+      }),
+    );
+    const site = await emulator(profile);
+    for (const url of [plain, raw, parsed])
       site.webhooks.register({
         url,
         doctype: 'Customer',
         event: 'after_insert',
         secret: SECRET,
-        fields: ['name', 'credit_limit'],
-      });
-      site.insertDocument('Customer', {
-        customer_name: 'Müller GmbH',
-        customer_group: 'Commercial',
-        credit_limit: 3,
-      });
-      await site.webhooks.settled();
-
-      const [delivery] = site.webhooks.requestLog();
-      expect(delivery).toMatchObject({ status: 200, attempt: 1 });
-      expect(got).toHaveLength(1);
-      expect(got[0]?.data).toEqual({ name: 'Müller GmbH', credit_limit: 3 });
-      expect(got[0]?.rawBody.toString()).toBe('{"name": "M\\u00fcller GmbH", "credit_limit": 3.0}');
-
-      // The same signature on other bytes: one character changed, or re-serialised by JavaScript.
-      const signature = String(delivery?.headers['X-Frappe-Webhook-Signature']);
-      const tampered = String(delivery?.data).replace('3.0', '4.0');
-      for (const body of [tampered, JSON.stringify(JSON.parse(String(delivery?.data)))]) {
-        const response = await fetch(url, {
-          method: 'POST',
-          body,
-          headers: { 'X-Frappe-Webhook-Signature': signature },
-        });
-        expect(response.status).toBe(401);
-        expect(await response.json()).toEqual({ error: 'invalid signature' });
-      }
-      const unsigned = await fetch(url, { method: 'POST', body: String(delivery?.data) });
-      expect(unsigned.status).toBe(401);
-      const replayed = await fetch(url, {
-        method: 'POST',
-        body: String(delivery?.data),
-        headers: { 'X-Frappe-Webhook-Signature': signature },
-      });
-      expect(replayed.status).toBe(200);
-      expect(got).toHaveLength(2);
-    });
-
-    it("a webhook signed with another secret is refused with 401 on every one of Frappe's tries", async () => {
-      const url = await listen(createWebhookReceiver({ secret: SECRET, onWebhook: () => undefined }));
-      const site = await emulator(profile);
-      site.webhooks.register({
-        url,
-        doctype: 'Customer',
-        event: 'after_insert',
-        secret: 'someone-else',
         fields: ['name'],
       });
-      site.insertDocument('Customer', { customer_name: 'Wrong Secret Ltd.', customer_group: 'Commercial' });
-      await site.webhooks.settled();
-      expect(site.webhooks.requestLog().map((entry) => entry.status)).toEqual([401, 401, 401]);
-    });
+    site.insertDocument('Customer', { customer_name: 'Express Ltd.', customer_group: 'Commercial' });
+    await site.webhooks.settled();
 
-    it('as Express middleware: sets req.body and calls next; a raw Buffer body works; a parsed body is a setup error', async () => {
-      const bodies: unknown[] = [];
-      const route = (request: WebhookRequest, response: ServerResponse) => {
-        bodies.push(request.body);
-        response.statusCode = 204;
-        response.end();
-      };
-      const plain = await listen(expressLike(createWebhookReceiver({ secret: SECRET }), route));
-      const raw = await listen(
-        expressLike(createWebhookReceiver({ secret: SECRET }), route, async (request) => {
-          request.body = await readAll(request); // express.raw()
-        }),
-      );
-      const parsed = await listen(
-        expressLike(createWebhookReceiver({ secret: SECRET }), route, async (request) => {
-          request.body = JSON.parse((await readAll(request)).toString()); // express.json() on a typed body
-        }),
-      );
-      const site = await emulator(profile);
-      for (const url of [plain, raw, parsed])
-        site.webhooks.register({
-          url,
-          doctype: 'Customer',
-          event: 'after_insert',
-          secret: SECRET,
-          fields: ['name'],
-        });
-      site.insertDocument('Customer', { customer_name: 'Express Ltd.', customer_group: 'Commercial' });
-      await site.webhooks.settled();
-
-      const statusOf = (url: string) =>
-        site.webhooks
-          .requestLog()
-          .filter((entry) => entry.url === url)
-          .map((entry) => entry.status);
-      expect(statusOf(plain)).toEqual([204]);
-      expect(statusOf(raw)).toEqual([204]);
-      expect(statusOf(parsed)).toEqual([500, 500, 500]);
-      expect(bodies).toEqual([{ name: 'Express Ltd.' }, { name: 'Express Ltd.' }]);
-    });
-  },
-);
+    const statusOf = (url: string) =>
+      site.webhooks
+        .requestLog()
+        .filter((entry) => entry.url === url)
+        .map((entry) => entry.status);
+    expect(statusOf(plain)).toEqual([204]);
+    expect(statusOf(raw)).toEqual([204]);
+    expect(statusOf(parsed)).toEqual([500, 500, 500]);
+    expect(bodies).toEqual([{ name: 'Express Ltd.' }, { name: 'Express Ltd.' }]);
+  });
+});
 
 describe('createWebhookReceiver', () => {
   it('refuses bad options with a TypeError', () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_NAMES } from '../../../src/testing/profiles';
 import { type RestSite, startSite } from '../rest/helpers';
 
-describe.each(['v14', 'v15', 'develop'] as const)('the site-wide rate limiter on %s', (profile) => {
+describe.each(PROFILE_NAMES)('the site-wide rate limiter on %s', (profile) => {
   let site: RestSite;
   // The window clock is the test's: windows start at multiples of `window` seconds.
   let nowMs = 1_000_000 * 60_000 + 15_000; // 15 s into a 60 s window

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_NAMES } from '../../../src/testing/profiles';
 import { type RestSite, startSite } from './helpers';
 
-describe.each(['v14', 'v15', 'develop'] as const)('Deleted Document on %s', (profile) => {
+describe.each(PROFILE_NAMES)('Deleted Document on %s', (profile) => {
   let site: RestSite;
   beforeAll(async () => {
     site = await startSite(profile);

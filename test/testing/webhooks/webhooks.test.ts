@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../../src';
+import { PROFILE_NAMES } from '../../../src/testing/profiles';
 import { type RestSite, startSite } from '../rest/helpers';
 import { startReceiver } from './receiver-stub';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-describe.each(['v14', 'v15', 'develop'] as const)('outgoing webhooks on %s', (profile) => {
+describe.each(PROFILE_NAMES)('outgoing webhooks on %s', (profile) => {
   let site: RestSite;
   let receiver: Receiver;
   beforeEach(async () => {
