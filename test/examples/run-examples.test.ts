@@ -19,6 +19,8 @@ const COVERED: Record<string, string> = {
   'script-with-cli-token.mts': 'here',
   'shop-login-with-frappe.mts': 'test/examples/shop-login-with-frappe.test.ts',
   'testing-your-integration.test.ts': 'test/examples/testing-your-integration.test.ts',
+  'webhook-receiver.mts': 'test/examples/webhook-receiver.test.ts',
+  'sync-customers-with-deletes.mts': 'test/examples/sync-customers-with-deletes.test.ts',
 };
 
 describe('examples', () => {
