@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Consumer smoke test of the packed tarball: install it into a fresh project outside the repository
-# (its dependencies come from the registry), then require() and import both entry points, run them,
-# and type-check a CommonJS and an ESM consumer (module nodenext) plus a node10 consumer.
+# (its dependencies come from the registry), then require() and import both entry points and run
+# them (on this Node, 22 and 24), and type-check a CommonJS and an ESM consumer (module nodenext)
+# plus a node10 consumer.
 #
 #   usage: bash .ci/consumer-smoke.sh path/to/frappe-oauth-client-x.y.z.tgz
 #
@@ -89,8 +90,11 @@ echo "--- require() on Node $(node --version)"
 run_node "require() smoke test" node smoke.cjs
 echo "--- import on Node $(node --version)"
 run_node "import smoke test" node smoke.mjs
-echo "--- require() and import on Node 22"
-run_node "Node 22 smoke test" npx -y -p node@22 -c 'node --version && node smoke.cjs && node smoke.mjs'
+for major in 22 24; do
+  echo "--- require() and import on Node $major"
+  run_node "Node $major smoke test" npx -y -p "node@$major" -c \
+    "node -e 'process.exit(process.version.startsWith(\"v$major.\") ? 0 : 1)' && node smoke.cjs && node smoke.mjs"
+done
 
 # --- types ------------------------------------------------------------------------------------------
 echo "--- tsc $(npx tsc --version): module nodenext (.cts + .mts), skipLibCheck false"
