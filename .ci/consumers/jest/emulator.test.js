@@ -62,9 +62,9 @@ test('signs a user in and acts on documents through the emulator', async () => {
     filters: { customer_name: 'Jest Consumer Ltd' },
   });
   expect(listed).toEqual([{ name: 'Jest Consumer Ltd' }]);
-  expect(site.requests().some((entry) => entry.path === '/api/resource/Customer' && entry.status === 200)).toBe(
-    true,
-  );
+  expect(
+    site.requests().some((entry) => entry.path === '/api/resource/Customer' && entry.status === 200),
+  ).toBe(true);
 });
 
 test('a missing document rejects with the typed error, under its own class name', async () => {

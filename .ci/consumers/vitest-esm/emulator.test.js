@@ -6,7 +6,12 @@ import { FrappeEmulator } from 'frappe-oauth-client/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 const USER = { email: 'vitest@example.com', password: 'vitest-pass', roles: ['Sales User'] };
-const CLIENT = { clientId: 'vitest-app', clientSecret: 'vitest-app-secret', scopes: ['all', 'openid'], redirectUris: [] };
+const CLIENT = {
+  clientId: 'vitest-app',
+  clientSecret: 'vitest-app-secret',
+  scopes: ['all', 'openid'],
+  redirectUris: [],
+};
 
 let site;
 let client;
@@ -47,7 +52,10 @@ test('signs in with a password and acts on documents', async () => {
 
 test('printing the client shows no secret or token', async () => {
   const { access_token, refresh_token } = await client.getStoredToken();
-  const printed = [inspect(client, { depth: Number.POSITIVE_INFINITY, showHidden: true }), JSON.stringify(client)];
+  const printed = [
+    inspect(client, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    JSON.stringify(client),
+  ];
   for (const text of printed) {
     expect(text).toContain(site.url);
     for (const secret of [CLIENT.clientSecret, USER.password, access_token, refresh_token]) {

@@ -16,7 +16,12 @@ const field: FieldName<Customer> = 'customer_group';
 const misspelt: FieldName<Customer> = 'customer_nam';
 
 const USER = { email: 'ts@example.com', password: 'ts-pass', roles: ['Sales User'] };
-const CLIENT = { clientId: 'ts-app', clientSecret: 'ts-app-secret', scopes: ['all', 'openid'], redirectUris: [] };
+const CLIENT = {
+  clientId: 'ts-app',
+  clientSecret: 'ts-app-secret',
+  scopes: ['all', 'openid'],
+  redirectUris: [],
+};
 
 const site = await FrappeEmulator.start({ profile: 'v15', port: 0, users: [USER], clients: [CLIENT] });
 const client = new FrappeOAuthClient({
@@ -40,7 +45,9 @@ try {
   const first: { name: string; customer_group: string } | undefined = rows[0];
   assert.deepEqual(first, { name: 'Typed Consumer Ltd', customer_group: 'Commercial' });
 
-  const missing = await client.getDoc<Customer>('Customer', 'No Such Customer').catch((error: unknown) => error);
+  const missing = await client
+    .getDoc<Customer>('Customer', 'No Such Customer')
+    .catch((error: unknown) => error);
   assert.ok(missing instanceof FrappeNotFoundError && isFrappeError(missing));
   assert.equal(legacyClient(site.url).toJSON().clientId, 'legacy');
   console.log(`typescript nodenext consumer: ok (${misspelt === field ? 'same' : 'typed'} fields)`);
