@@ -10,6 +10,7 @@ export type OptionSpec = Record<
 export const COMMON_OPTIONS = {
   site: { type: 'string' },
   key: { type: 'string' },
+  'key-command': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 

@@ -16,4 +16,6 @@ export interface Command {
 export const COMMON_HELP = `Common options:
   --site NAME     the site profile to use (default: $FRAPPE_OAUTH_SITE, else the default site)
   --key KEY       the key tokens are encrypted with at rest (32 bytes, base64); or $FRAPPE_OAUTH_KEY
+  --key-command CMD  a command printing that key, e.g. from the OS keyring
+                  ("secret-tool lookup service frappe-oauth"); or $FRAPPE_OAUTH_KEY_COMMAND
   -h, --help      this help`;

@@ -8,6 +8,7 @@ import { type ParsedArgs, stringOption } from './args';
 import { configDirectory } from './config/paths';
 import { checkSiteName, type SiteProfile, SiteProfiles } from './config/site-profiles';
 import type { CliContext } from './context';
+import { resolveKey } from './key-source';
 import { CliUsageError } from './usage-error';
 
 /** The config folder and its site profiles, for this invocation's environment. */
@@ -22,14 +23,10 @@ export function requestedSite(values: ParsedArgs['values'], context: CliContext)
 }
 
 /**
- * The key tokens are sealed with (`--key`, else `$FRAPPE_OAUTH_KEY`), as the client's `encryption`
- * option. Its key id is derived from the key, so a wrong key reads as "no key opens this value".
+ * The client's `encryption` option for a key (see resolveKey). Its key id is derived from the
+ * key, so a wrong key reads as "no key opens this value".
  */
-export function encryptionFor(
-  values: ParsedArgs['values'],
-  context: CliContext,
-): EncryptionOptions | undefined {
-  const key = stringOption(values, 'key') ?? (context.env.FRAPPE_OAUTH_KEY || undefined);
+export function encryptionFor(key: string | undefined): EncryptionOptions | undefined {
   if (key === undefined) return undefined;
   const id = `k${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
   return { keys: { [id]: key }, current: id };
@@ -42,12 +39,13 @@ export interface OpenSite {
 }
 
 /** A client for a site profile, on the command's file store and file refresh lease. */
-export function clientFor(
+export async function clientFor(
   name: string,
   profile: SiteProfile,
   values: ParsedArgs['values'],
   context: CliContext,
-): FrappeOAuthClient {
+): Promise<FrappeOAuthClient> {
+  const key = await resolveKey(values, context);
   const directory = configDirectory(context.env);
   return new FrappeOAuthClient({
     baseUrl: profile.baseUrl,
@@ -57,7 +55,7 @@ export function clientFor(
     scopes: profile.scopes,
     store: createFileStore(join(directory, 'tokens')),
     refreshLock: createFileRefreshLock(join(directory, 'locks')),
-    encryption: encryptionFor(values, context),
+    encryption: encryptionFor(key),
     tokenKey: `site:${name}`,
     userAgent: 'frappe-oauth-cli',
   });
@@ -74,7 +72,7 @@ export async function openSite(values: ParsedArgs['values'], context: CliContext
         : `no site profile ${JSON.stringify(requested)}: run frappe-oauth login --site ${requested} --url … --client-id …`,
     );
   }
-  return { ...found, client: clientFor(found.name, found.profile, values, context) };
+  return { ...found, client: await clientFor(found.name, found.profile, values, context) };
 }
 
 /** Runs `work` with the site's client and closes it afterwards. */

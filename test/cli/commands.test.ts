@@ -271,6 +271,25 @@ describe('profiles and encryption at rest', () => {
     expect(wrong.status).toBe(1);
   });
 
+  it('takes the key from a command (an OS keyring, a password manager); a failing command stops', async () => {
+    const { site, home } = await signedIn({ key: KEY });
+    const command = `${JSON.stringify(process.execPath)} -e "process.stdout.write(process.env.DEMO_KEY + '\\n')"`;
+    const viaCommand = await cli(home, ['whoami', '--key-command', command], { env: { DEMO_KEY: KEY } });
+    expect(viaCommand.stderr).toBe('');
+    expect(viaCommand.json()).toMatchObject({ user: USERS.alice.email, baseUrl: site.url });
+    const viaEnv = await cli(home, ['whoami'], { env: { FRAPPE_OAUTH_KEY_COMMAND: command, DEMO_KEY: KEY } });
+    expect(viaEnv.status).toBe(0);
+    const failing = await cli(home, [
+      'whoami',
+      '--key-command',
+      `${JSON.stringify(process.execPath)} -e "process.exit(4)"`,
+    ]);
+    expect(failing.status).toBe(2);
+    expect(failing.stderr).toContain('failed (exit status 4)');
+    const silent = await cli(home, ['whoami', '--key-command', `${JSON.stringify(process.execPath)} -e ""`]);
+    expect(silent.stderr).toContain('printed nothing');
+  });
+
   it('keeps one profile per --site; sites lists them without secrets', async () => {
     const { site, home } = await signedIn();
     const other = await startSite('v14');

@@ -60,7 +60,7 @@ ${COMMON_HELP}`,
     const profiles = profilesFor(context);
     const name = requestedSite(values, context) ?? (await profiles.read()).default ?? 'default';
     const profile = await resolveProfile(name, values, context);
-    const client = clientFor(name, profile, values, context);
+    const client = await clientFor(name, profile, values, context);
     try {
       if (values.password === true) await signInWithPassword(client, values, context);
       else await signInInBrowser(client, values, context);
