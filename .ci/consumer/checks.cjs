@@ -2,7 +2,7 @@
 // Run-time checks shared by smoke.cjs (require) and smoke.mjs (import): the expected exports exist,
 // the emulator serves requests, and, once EXPECTED_MAIN_EXPORTS lists FrappeOAuthClient, a whole
 // authorize → callback → getAccessToken flow against it works (this is what exercises the
-// dependencies' default imports: keyv, p-retry, openid-client through require(esm)).
+// dependencies as built: keyv's default import, and the bundled openid-client, jose and p-retry).
 const assert = require('node:assert/strict');
 const path = require('node:path');
 
