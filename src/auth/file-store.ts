@@ -84,6 +84,20 @@ export class FileStore implements KeyvLike {
     return join(this.directory, `${createHash('sha256').update(key).digest('hex')}${FILE_SUFFIX}`);
   }
 
+  /**
+   * Removes an expired value (an abandoned sign-in's pending authorization, say) so the folder
+   * does not fill up, but only while the file still holds what was read: a value written since
+   * is left alone.
+   */
+  private async removeExpired(key: string, seen: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      if ((await readFile(path, 'utf8')) === seen) await unlink(path);
+    } catch {
+      // gone already, or unreadable: the next read decides
+    }
+  }
+
   private async read(key: string): Promise<Entry | undefined> {
     let text: string;
     try {
@@ -100,7 +114,10 @@ export class FileStore implements KeyvLike {
       throw new TokenStoreError({ message: 'a file of the file store is not valid JSON', reason: 'failed' });
     }
     if (entry === null || typeof entry !== 'object' || entry.key !== key) return undefined;
-    if (typeof entry.expires === 'number' && entry.expires <= Date.now()) return undefined;
+    if (typeof entry.expires === 'number' && entry.expires <= Date.now()) {
+      await this.removeExpired(key, text);
+      return undefined;
+    }
     return entry;
   }
 }

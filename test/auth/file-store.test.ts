@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFileStore, FrappeConfigurationError, TokenStoreError } from '../../src';
 
 const WORKER = join(process.cwd(), 'test/fixtures/file-store-worker.mts');
@@ -27,14 +27,17 @@ describe('createFileStore', () => {
     const directory = join(freshFolder(), 'tokens');
     const store = createFileStore({ directory });
     await store.set('token:a', { access_token: 'a-token', nested: { n: 1 } });
-    await store.set('pending:x', { verifier: 'v' }, 30);
+    await store.set('pending:x', { verifier: 'v' }, 60_000);
     expect(await createFileStore(directory).get('token:a')).toEqual({
       access_token: 'a-token',
       nested: { n: 1 },
     });
     expect(await store.has('pending:x')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    const later = Date.now() + 60_001;
+    vi.spyOn(Date, 'now').mockReturnValue(later); // a minute later
     expect(await store.get('pending:x')).toBeUndefined();
+    vi.restoreAllMocks();
+    expect(readdirSync(directory)).toHaveLength(1); // the expired file is gone
     expect(await store.delete('token:a')).toBe(true);
     expect(await store.delete('token:a')).toBe(false);
     await store.set('b', 1);
