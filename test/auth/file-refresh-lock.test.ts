@@ -36,15 +36,15 @@ describe('createFileRefreshLock', () => {
 
   it('one holder at a time; only the owner releases; a waiter can give up', async () => {
     const directory = freshFolder();
-    const a = createFileRefreshLock({ directory, leaseMs: 300, pollMs: 10 });
-    const b = createFileRefreshLock({ directory, leaseMs: 300, pollMs: 10 });
+    const a = createFileRefreshLock({ directory, leaseMs: 600, pollMs: 10 });
+    const b = createFileRefreshLock({ directory, leaseMs: 600, pollMs: 10 });
     const held = await a.acquire('k', { ttlMs: 10_000 });
     let bHolds = false;
     const waiting = b.acquire('k', { ttlMs: 10_000 }).then((lease) => {
       bHolds = true;
       return lease;
     });
-    await new Promise((resolve) => setTimeout(resolve, 700)); // renewed past its 300 ms lifetime
+    await new Promise((resolve) => setTimeout(resolve, 1400)); // renewed (every 200 ms) past its 600 ms lifetime
     expect(bHolds).toBe(false);
     await held.release();
     const second = await waiting;
