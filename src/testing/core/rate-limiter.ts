@@ -17,8 +17,8 @@ export interface SiteRateLimitOptions {
   window: number;
   /**
    * Whose requests share a counter. Frappe's own limiter keeps one counter per site
-   * (`rate-limit-counter-{window}`), the default here; `'user'` (the bearer token's user, else the
-   * address) and `'ip'` model a limiter in front of the site that keys per client.
+   * (`rate-limit-counter-{window}`), the default here; `'user'` (the bearer token's or the
+   * session's user, else the address) and `'ip'` model a limiter that keys per client.
    */
   per?: 'site' | 'user' | 'ip';
   /**
@@ -140,7 +140,9 @@ export class SiteRateLimiter implements SiteRateLimitControl {
     if (this.options.per === 'ip') return address;
     const authorization = request.header('authorization') ?? '';
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    const user = bearer ? site.tokens.byAccessToken(bearer)?.user : undefined;
+    const user = bearer
+      ? site.tokens.byAccessToken(bearer)?.user
+      : site.sessions.get(request.cookies.sid)?.user;
     return user ?? address;
   }
 

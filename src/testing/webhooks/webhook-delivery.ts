@@ -21,6 +21,8 @@ export interface WebhookAttempt {
   response?: string;
   /** Why the try failed: `timeout`, a connection error code, or `HTTP <status>`. */
   error?: string;
+  /** How long the site waited after this failed try (Frappe's 3·i + 1 s, scaled); none after a timeout. */
+  waitedMs?: number;
 }
 
 export interface DeliveryRequest {

@@ -172,7 +172,8 @@ export class WebhookRegistry implements WebhookControl {
         }
         attempt.error = (error as NodeJS.ErrnoException).code ?? String(error);
       }
-      await wait((3 * i + 1) * 1000 * this.retryDelayScale);
+      attempt.waitedMs = (3 * i + 1) * 1000 * this.retryDelayScale;
+      await wait(attempt.waitedMs);
     }
   }
 }

@@ -64,6 +64,20 @@ describe.each(PROFILE_NAMES)('the site-wide rate limiter on %s', (profile) => {
     );
     expect(site.emulator.siteRateLimit.counter()).toBeGreaterThan(200_000);
 
+    const status = async (as: 'admin' | 'sales') =>
+      (await site.call('GET', '/api/method/frappe.auth.get_logged_user', { as })).status;
+    site.emulator.siteRateLimit.set({
+      limit: 0.2,
+      window: 60,
+      per: 'user',
+      serverTimeMicros: () => 300_000,
+      now,
+    });
+    expect(await status('admin')).toBe(200);
+    expect(await status('sales')).toBe(200);
+    expect(await status('sales')).toBe(429);
+    expect(site.emulator.siteRateLimit.counter('Administrator')).toBe(300_000);
+
     site.emulator.siteRateLimit.set({
       limit: 0.2,
       window: 60,

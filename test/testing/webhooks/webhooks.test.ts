@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../../src';
+import { inTransaction } from '../../../src/testing/core/document-events';
 import { PROFILE_NAMES } from '../../../src/testing/profiles';
 import { type RestSite, startSite } from '../rest/helpers';
 import { startReceiver } from './receiver-stub';
@@ -167,6 +168,47 @@ describe.each(PROFILE_NAMES)('outgoing webhooks on %s', (profile) => {
       .requestLog()
       .filter((entry) => entry.name === 'Slow Receiver Ltd.' && entry.url === receiver.url);
     expect(slow.map((entry) => entry.error)).toEqual(['timeout', 'timeout', 'timeout']);
+  });
+
+  it("waits Frappe's 1, 4 and 7 s after failed tries (scaled here), none after a timeout", async () => {
+    expect(site.emulator.webhooks.retryDelayScale).toBe(0); // set by this suite; the default is 1
+    site.emulator.webhooks.retryDelayScale = 0.001;
+    receiver = await startReceiver([502]);
+    site.emulator.webhooks.register({
+      url: receiver.url,
+      doctype: 'Customer',
+      event: 'after_insert',
+      fields: ['name'],
+    });
+    await insertCustomer('Always Failing Ltd.');
+    await site.emulator.webhooks.settled();
+    expect(site.emulator.webhooks.requestLog().map((entry) => entry.waitedMs)).toEqual([1, 4, 7]);
+  });
+
+  it('one delivery per (webhook, document) per transaction, with the last state', async () => {
+    receiver = await startReceiver();
+    site.emulator.webhooks.register({
+      url: receiver.url,
+      doctype: 'Customer',
+      event: 'on_update',
+      fields: ['name', 'credit_limit'],
+    });
+    site.emulator.insertDocument('Customer', { customer_name: 'Twice Ltd.', customer_group: 'Commercial' });
+    await site.emulator.webhooks.settled();
+    receiver.received.length = 0;
+    // Two saves of one document in one request's transaction, as a controller saving twice would.
+    await inTransaction(
+      site.emulator.site,
+      async () => {
+        site.emulator.updateDocument('Customer', 'Twice Ltd.', { credit_limit: 1 });
+        site.emulator.updateDocument('Customer', 'Twice Ltd.', { credit_limit: 2 });
+      },
+      () => true,
+    );
+    await site.emulator.webhooks.settled();
+    expect(receiver.received.map((entry) => entry.body.toString())).toEqual([
+      '{"name": "Twice Ltd.", "credit_limit": 2.0}',
+    ]);
   });
 
   it('refuses a registration Frappe would refuse', () => {
