@@ -14,6 +14,7 @@ import { definedAttributes } from './telemetry';
  */
 export class CallObservation {
   private requestCount = 0;
+  private retryCount = 0;
   private routeInfo: RouteInfo | undefined;
   private span: Span | undefined;
 
@@ -39,7 +40,7 @@ export class CallObservation {
     if (loading) await loading;
     const api = telemetry.api;
     const tracer = telemetry.tracer();
-    if (!api || !tracer) return work();
+    if (!api || !tracer) return this.watched(work);
     const route = this.route;
     const span = tracer.startSpan(`${this.method} ${route.route}`, {
       kind: api.SpanKind.CLIENT,
@@ -54,7 +55,9 @@ export class CallObservation {
     });
     this.span = span;
     try {
-      const response = await api.context.with(api.trace.setSpan(api.context.active(), span), work);
+      const response = await api.context.with(api.trace.setSpan(api.context.active(), span), () =>
+        this.watched(work),
+      );
       span.setAttribute('http.response.status_code', response.status);
       return response;
     } catch (error) {
@@ -69,6 +72,37 @@ export class CallObservation {
       if (this.requestCount > 1) span.setAttribute('http.request.resend_count', this.requestCount - 1);
       span.end();
     }
+  }
+
+  /** The call's work; a call that retried and still failed says so at warn. */
+  private async watched<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (this.retryCount > 0) this.gaveUp(error);
+      throw error;
+    }
+  }
+
+  private gaveUp(error: unknown): void {
+    if (!this.observer.logs('warn')) return;
+    const path = this.observer.secrets().scrub(this.route.path);
+    const type = errorType(error);
+    this.observer.log(
+      'warn',
+      `${this.method} ${path} failed (${type}) after ${this.requestCount} requests and ${this.retryCount} retries`,
+      {
+        event: 'retries_exhausted',
+        tokenKey: this.tokenKey,
+        method: this.method,
+        route: this.route.route,
+        path,
+        status: statusOf(error),
+        attempt: this.requestCount,
+        retries: this.retryCount,
+        error: type,
+      },
+    );
   }
 
   /** One HTTP request of the call came back (`status`) or failed without an answer (`error`). */
@@ -132,6 +166,7 @@ export class CallObservation {
   retrying(error: unknown, delayMs: number): void {
     const { observer } = this;
     const attempt = this.requestCount;
+    this.retryCount += 1;
     const reason = retryReasonOf(error);
     const status = statusOf(error);
     const retryAfter = hasRetryAfter(error);

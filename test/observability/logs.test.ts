@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LogFields } from '../../src';
+import { FrappeServerError, type LogFields } from '../../src';
 import {
   advanceTime,
   authorizeAs,
@@ -11,7 +11,7 @@ import {
   TOKEN_PATH,
   USERS,
 } from '../helpers/frappe-site';
-import { auditLine, expectNoSecretsLeaked } from '../helpers/secret-audit';
+import { auditLine, expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 
 afterAll(() => {
   expectNoSecretsLeaked();
@@ -71,6 +71,22 @@ describe('log lines', () => {
       'failed with 429 (rate_limited); retrying in 0 ms, as Retry-After asked (attempt 2)',
     );
     expect(retry?.fields).toMatchObject({ reason: 'rate_limited', delayMs: 0, retryAfter: true, attempt: 1 });
+  });
+
+  it('a call that retried and still failed says so at warn', async () => {
+    const site = await startSite('v15');
+    const { lines, logger } = recordingLogger();
+    const client = clientFor(site, { logger, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+    await authorizeAs(client, site, USERS.alice.email);
+    site.injectFault('/api/resource/Customer/Jane Doe', { kind: 'status', status: 503 }, { times: 3 });
+    await rejectionOf(client.getDoc('Customer', 'Jane Doe'), FrappeServerError);
+    expect(of(lines, 'retry')).toHaveLength(2);
+    const [gaveUp] = of(lines, 'retries_exhausted');
+    expect(gaveUp?.level).toBe('warn');
+    expect(gaveUp?.message).toContain(
+      'GET /api/resource/Customer/Jane%20Doe failed (503) after 3 requests and 2 retries',
+    );
+    expect(gaveUp?.fields).toMatchObject({ status: 503, attempt: 3, retries: 2 });
   });
 
   it('a refresh at info: started (age, lease holder) and done (old → new fingerprint); a replaced token at warn', async () => {
