@@ -125,6 +125,12 @@ describe.each(['develop', 'v15'] as const)('4 processes sharing a file store on 
       .filter((entry) => entry.path.endsWith(TOKEN_PATH))
       .map((entry) => entry.status);
     expect(tokenAnswers).toEqual([200, 200]);
+    // No temporary file is left; the lease file goes once its holder's release lands (the SDK
+    // releases after the refreshed pair is handed out, so it may still be on its way).
+    expect(readdirSync(directory).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    for (let i = 0; i < 250 && readdirSync(directory).some((name) => name.endsWith('.lock')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(readdirSync(directory).filter((name) => !name.endsWith('.json'))).toEqual([]);
   }, 90_000);
 });
