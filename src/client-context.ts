@@ -10,6 +10,7 @@ import { TokenEventBus } from './auth/token-event-bus';
 import { TokenLifecycle } from './auth/token-lifecycle';
 import { TokenStore } from './auth/token-store';
 import { ApiVersionSelector, detectApiVersion } from './documents/api-version';
+import { observeOAuthRequests } from './observability/oauth-requests';
 import { Observer } from './observability/observer';
 import type { ResolvedOptions } from './options';
 import { ClockSkew } from './transport/clock-skew';
@@ -34,6 +35,8 @@ export interface SharedContext {
   log: LogLine;
   /** Logs (the one redacted sink), `request`/`retry` hooks, OpenTelemetry. */
   observer: Observer;
+  /** `transport` with each OAuth endpoint request observed (see observeOAuthRequests). */
+  oauthTransport: HttpTransport;
   /** Token key → its lifecycle. */
   lifecycles: Map<string, TokenLifecycle>;
   /** Every secret the client holds now, to scrub from whatever error leaves it. */
@@ -93,6 +96,7 @@ export function createContext(options: ResolvedOptions): SharedContext {
     baseUrl: options.baseUrl,
   });
   const log = observer.log;
+  const oauthTransport = observeOAuthRequests(transport, observer);
   if (!options.storeInProcess) makeStoreThrow(options.store, log);
   return {
     options,
@@ -104,9 +108,10 @@ export function createContext(options: ResolvedOptions): SharedContext {
     events: new TokenEventBus(log),
     log,
     observer,
+    oauthTransport,
     lifecycles: new Map(),
     secrets,
-    tokenEndpoint: new TokenEndpoint(transport, FRAPPE_OAUTH_PATHS.token, {
+    tokenEndpoint: new TokenEndpoint(oauthTransport, FRAPPE_OAUTH_PATHS.token, {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
     }),
@@ -160,7 +165,7 @@ export function lifecycleFor(context: SharedContext, tokenKey: string): TokenLif
       options: context.options,
       tokenKey,
       store: context.store,
-      transport: context.transport,
+      transport: context.oauthTransport,
       tokenEndpoint: context.tokenEndpoint,
       clockSkew: context.clockSkew,
       flow: context.flow,

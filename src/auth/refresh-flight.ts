@@ -25,7 +25,9 @@ export function refreshBudgetMs(context: LifecycleContext): number {
  * needs the new token; it is never left rejected without a handler.
  */
 export function startRefresh(context: LifecycleContext, seen: StoredToken): Promise<StoredToken> {
-  const flight = runRefresh(context, seen);
+  const observed = context.observeRefresh(seen);
+  // Inside the refresh's span, so the token endpoint's request is its child.
+  const flight = observed.within(() => runRefresh(context, seen, observed));
   context.slot.refreshStarted(flight);
   flight.catch(() => undefined);
   return flight;
@@ -37,12 +39,15 @@ export function startRefresh(context: LifecycleContext, seen: StoredToken): Prom
  * answer's user; write the new pair (kept in memory if the store fails). Every failure goes
  * through `failed`.
  */
-async function runRefresh(context: LifecycleContext, seen: StoredToken): Promise<StoredToken> {
+async function runRefresh(
+  context: LifecycleContext,
+  seen: StoredToken,
+  observed: RefreshObservation,
+): Promise<StoredToken> {
   const budgetMs = refreshBudgetMs(context);
   const scope = new CallScope('refreshing the token', {}, budgetMs, {
     background: true,
   });
-  const observed = context.observeRefresh(seen);
   let lease: RefreshLease | undefined;
   let from = seen;
   try {

@@ -23,6 +23,11 @@ export class CallObservation {
     readonly method: string,
     private readonly url: string,
     readonly tokenKey: string,
+    /**
+     * `rest`: a REST call (hooks, `request` lines). `oauth`: one request to an OAuth endpoint (token,
+     * openid_profile, revocation, discovery), seen by its span, metric and `oauth_request` line.
+     */
+    private readonly kind: 'rest' | 'oauth' = 'rest',
   ) {}
 
   get route(): RouteInfo {
@@ -59,6 +64,11 @@ export class CallObservation {
         this.watched(work),
       );
       span.setAttribute('http.response.status_code', response.status);
+      // An answer that is an error (the OAuth endpoints resolve with any status) marks the span too.
+      if (response.status >= 400) {
+        span.setAttribute('error.type', String(response.status));
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message: String(response.status) });
+      }
       return response;
     } catch (error) {
       const status = statusOf(error);
@@ -111,7 +121,7 @@ export class CallObservation {
     const { observer } = this;
     const instruments = observer.telemetry.instruments();
     const logs = observer.logs('debug');
-    const hooks = observer.requests.active;
+    const hooks = this.kind === 'rest' && observer.requests.active;
     if (!instruments && !logs && !hooks) return;
     const route = this.route;
     const duration = Math.round(durationMs * 10) / 10;
@@ -133,8 +143,8 @@ export class CallObservation {
     if (logs) {
       const outcome = status !== undefined ? `${status}` : `no answer (${failure?.reason ?? failure?.name})`;
       observer.log('debug', `${this.method} ${path} → ${outcome} in ${duration} ms (attempt ${attempt})`, {
-        event: 'request',
-        tokenKey: this.tokenKey,
+        event: this.kind === 'rest' ? 'request' : 'oauth_request',
+        tokenKey: this.kind === 'rest' ? this.tokenKey : undefined,
         method: this.method,
         route: route.route,
         path,

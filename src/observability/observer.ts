@@ -74,4 +74,9 @@ export class Observer {
   call(method: string, url: string, tokenKey: string): CallObservation {
     return new CallObservation(this, method, url, tokenKey);
   }
+
+  /** Starts watching one request to an OAuth endpoint (no hooks: see CallObservation). */
+  oauthRequest(method: string, url: string): CallObservation {
+    return new CallObservation(this, method, url, '', 'oauth');
+  }
 }

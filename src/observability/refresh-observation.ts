@@ -51,6 +51,13 @@ export class RefreshObservation {
     });
   }
 
+  /** Runs the refresh with its span as the active one (what it sends becomes its child). */
+  within<T>(work: () => Promise<T>): Promise<T> {
+    const api = this.observer.telemetry.api;
+    if (!api || !this.span) return work();
+    return api.context.with(api.trace.setSpan(api.context.active(), this.span), work);
+  }
+
   /** Waits for the refresh lease, in a span of its own. */
   async leaseWait<T>(acquiring: Promise<T>): Promise<T> {
     const api = this.observer.telemetry.api;

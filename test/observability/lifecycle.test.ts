@@ -126,7 +126,24 @@ describe.each(PROFILES)('a full lifecycle with faults on %s', (profile) => {
 
     // ── spans ────────────────────────────────────────────────────────────────────────────────
     const spans = kit.spans();
-    const calls = spans.filter((span) => span.kind === SpanKind.CLIENT);
+    const isRest = (template: unknown) =>
+      typeof template === 'string' && template.startsWith('/api/resource/');
+    const restCall = (span: ReadableSpan) =>
+      isRest(span.attributes['url.template']) ||
+      String(span.attributes['frappe.method']).startsWith('frappe.client.');
+    const calls = spans.filter((span) => span.kind === SpanKind.CLIENT && restCall(span));
+    // Each OAuth endpoint request has a CLIENT span of its own: the token endpoint's are the
+    // sign-in, the two refreshes and none else; the revocation is logout's.
+    const oauth = spans.filter((span) =>
+      String(span.attributes['frappe.method']).startsWith('frappe.integrations.oauth2.'),
+    );
+    const grants = oauth.filter(
+      (span) => span.attributes['frappe.method'] === 'frappe.integrations.oauth2.get_token',
+    );
+    expect(grants).toHaveLength(3);
+    expect(
+      oauth.filter((span) => span.attributes['frappe.method'] === 'frappe.integrations.oauth2.revoke_token'),
+    ).toHaveLength(1);
     // Every request belongs to a call span; a call's span counts its requests after the first.
     const resends = calls.reduce(
       (sum, span) => sum + Number(span.attributes['http.request.resend_count'] ?? 0),
@@ -158,7 +175,18 @@ describe.each(PROFILES)('a full lifecycle with faults on %s', (profile) => {
 
     // ── metrics ──────────────────────────────────────────────────────────────────────────────
     const metrics = await kit.metrics();
-    expect(total(metrics.get('http.client.request.duration'))).toBe(rest.length);
+    const durations = metrics.get('http.client.request.duration') ?? [];
+    const restDurations = durations.filter(
+      (point) =>
+        isRest(point.attributes['url.template']) ||
+        point.attributes['url.template'] === '/api/method/{method}',
+    );
+    // Every request the site saw (REST and OAuth alike, but the browser's) has its duration.
+    const browser = site
+      .requests()
+      .filter((entry) => /authorize|approve|\/login|\/app|\/desk/.test(entry.path)).length;
+    expect(total(durations)).toBe(site.requests().length - browser);
+    expect(total(restDurations)).toBeGreaterThanOrEqual(rest.length);
     expect(total(metrics.get('frappe.client.retries'))).toBe(2);
     expect(
       total(metrics.get('frappe.token.refreshes'), { 'frappe.token.refresh.outcome': 'refreshed' }),

@@ -73,8 +73,10 @@ describe('OpenTelemetry', () => {
     const metrics = await kit.metrics();
     expect(total(metrics.get('frappe.client.retries'))).toBe(2);
     expect(total(metrics.get('frappe.client.retries'), { 'frappe.retry.reason': 'rate_limited' })).toBe(1);
-    // One duration per HTTP request: 503, 429, 200.
-    const durations = metrics.get('http.client.request.duration') ?? [];
+    // One duration per HTTP request: 503, 429, 200 (the sign-in's OAuth requests have their own route).
+    const durations = (metrics.get('http.client.request.duration') ?? []).filter(
+      (point) => point.attributes['url.template'] === '/api/resource/{doctype}/{name}',
+    );
     expect(total(durations)).toBe(3);
     expect(durations.map((point) => point.attributes['http.response.status_code']).sort()).toEqual([
       200, 429, 503,
@@ -105,6 +107,14 @@ describe('OpenTelemetry', () => {
     expect(refresh?.parentSpanContext?.spanId).toBe(call?.spanContext().spanId);
     expect(lease?.parentSpanContext?.spanId).toBe(refresh?.spanContext().spanId);
     expect(refresh?.attributes['frappe.token.refresh.outcome']).toBe('refreshed');
+    // The token endpoint's request is a CLIENT span inside the refresh, named by its route template.
+    const [grant] = spans.filter(
+      (span) => span.attributes['frappe.method'] === 'frappe.integrations.oauth2.get_token',
+    );
+    expect(grant?.name).toBe('POST /api/method/{method}');
+    expect(grant?.kind).toBe(SpanKind.CLIENT);
+    expect(grant?.attributes['http.response.status_code']).toBe(200);
+    expect(grant?.parentSpanContext?.spanId).toBe(refresh?.spanContext().spanId);
     expect(refresh?.attributes['frappe.token.fingerprint']).toMatch(/^[0-9a-f]{8}$/);
     const metrics = await kit.metrics();
     expect(

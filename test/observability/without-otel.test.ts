@@ -34,8 +34,8 @@ describe('@opentelemetry/api is an optional peer', () => {
       doc: 'Jane Doe',
       requests: [503, 200],
       refused: 0,
-      // loginWithPassword goes to the token endpoint, not through a REST call: one span.
-      spans: ['GET /api/resource/{doctype}/{name}'],
+      // the token endpoint (loginWithPassword), then the REST call
+      spans: ['POST /api/method/{method}', 'GET /api/resource/{doctype}/{name}'],
     });
   }, 90_000);
 });
