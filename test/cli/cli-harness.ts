@@ -32,6 +32,7 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   stdin?: string;
   stderrIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
   signal?: AbortSignal;
   openBrowser?: (url: string) => Promise<boolean>;
 }
@@ -43,7 +44,7 @@ export async function cli(configHome: string, argv: string[], options: RunOption
   const stdin = new PassThrough();
   stdin.end(options.stdin ?? '');
   const context: CliContext = {
-    stdout: { write: (text: string) => (stdout += text) },
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.stdoutIsTTY ?? false },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrIsTTY ?? false },
     stdin,
     env: { HOME: configHome, XDG_CONFIG_HOME: configHome, ...options.env },

@@ -190,7 +190,16 @@ describe('signed in with --password', () => {
     expect(countRequests(site, '/api/resource/Customer')).toBe(
       Math.ceil(total / 200) + (total % 200 === 0 ? 1 : 0),
     );
+    // a bar by default only when stderr is a terminal and the rows go to a file or a pipe
+    const toFile = await cli(home, ['list', 'Customer', '--all', '--fields', 'name'], { stderrIsTTY: true });
+    expect(toFile.stderr).toContain(`\rCustomer [${'#'.repeat(24)}] ${total}/${total} 100%\n`);
+    const onTerminal = await cli(home, ['list', 'Customer', '--all', '--fields', 'name'], {
+      stderrIsTTY: true,
+      stdoutIsTTY: true,
+    });
+    expect(onTerminal.stderr).toBe(`${total} rows\n`);
     const json = await cli(home, ['list', 'Customer', '--all', '--fields', 'name']);
+    expect(json.stderr).toBe('');
     expect(json.json<unknown[]>()).toHaveLength(total);
     // only the fields asked for, although iterateList also reads modified for its keyset
     expect(Object.keys(json.json<object[]>()[0] ?? {})).toEqual(['name']);

@@ -13,7 +13,8 @@ export const listCommand: Command = {
 
 Lists documents of a DocType. One page by default (Frappe's 20 rows, or --limit); with --all every
 matching row, read page by page by keyset on (modified, name) so nothing is skipped or repeated
-while others write, with memory bounded by one page; a progress bar goes to stderr.
+while others write, with memory bounded by one page; a progress bar goes to stderr when it is a
+terminal and the rows go to a file or a pipe.
 
   frappe-oauth list Customer --fields name,customer_group --filter customer_group=Commercial
   frappe-oauth list Item --all --format csv > items.csv
@@ -79,8 +80,11 @@ ${COMMON_HELP}`,
         writer.end();
         return 0;
       }
+      // By default only when a person watches stderr and the rows go elsewhere (a file, a pipe):
+      // a bar redrawn between rows printed on the same terminal would garble both.
       const showProgress =
-        values['no-progress'] !== true && (values.progress === true || context.stderr.isTTY === true);
+        values['no-progress'] !== true &&
+        (values.progress === true || (context.stderr.isTTY === true && context.stdout.isTTY !== true));
       const total = showProgress
         ? await client.getCount(doctype, filters, { signal: context.signal })
         : undefined;
