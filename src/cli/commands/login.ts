@@ -120,6 +120,7 @@ async function resolveProfile(
       clientName: stringOption(values, 'client-name') ?? 'frappe-oauth command line',
       scopes,
       tokenEndpointAuthMethod: 'none',
+      signal: context.signal,
     });
     clientId = registered.clientId;
     clientSecret = registered.clientSecret;
