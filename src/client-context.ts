@@ -127,7 +127,7 @@ export function createContext(options: ResolvedOptions): SharedContext {
  * else from the OpenID discovery document (fetched once per configuration, again after a failure).
  */
 export async function expectedIssuer(context: SharedContext): Promise<string> {
-  const { options, transport } = context;
+  const { options, oauthTransport: transport } = context;
   if (!options.discoverIssuer) return options.issuer;
   context.discoveredIssuer ??= discoverEitherIssuer(transport, options.baseUrl).catch((error: unknown) => {
     context.discoveredIssuer = undefined;
@@ -144,7 +144,7 @@ export async function expectedIssuer(context: SharedContext): Promise<string> {
 export async function alternateIssuer(context: SharedContext): Promise<string | undefined> {
   const discovered = await context.discoveredIssuer?.catch(() => undefined);
   if (discovered?.source !== 'rfc8414') return undefined;
-  context.openIdIssuer ??= discoverIssuer(context.transport, context.options.baseUrl).catch(() => {
+  context.openIdIssuer ??= discoverIssuer(context.oauthTransport, context.options.baseUrl).catch(() => {
     context.openIdIssuer = undefined;
     return undefined;
   });
