@@ -47,10 +47,12 @@ export class CallObservation {
     const tracer = telemetry.tracer();
     if (!api || !tracer) return this.watched(work);
     const route = this.route;
-    const span = tracer.startSpan(`${this.method} ${route.route}`, {
+    const method = conventionalMethod(this.method);
+    const span = tracer.startSpan(`${method === '_OTHER' ? 'HTTP' : method} ${route.route}`, {
       kind: api.SpanKind.CLIENT,
       attributes: definedAttributes({
-        'http.request.method': this.method,
+        'http.request.method': method,
+        'http.request.method_original': method === '_OTHER' ? this.method : undefined,
         'url.template': route.route,
         'server.address': this.observer.serverAddress,
         'server.port': this.observer.serverPort,
@@ -128,7 +130,7 @@ export class CallObservation {
     instruments?.requestDuration.record(
       durationMs / 1000,
       definedAttributes({
-        'http.request.method': this.method,
+        'http.request.method': conventionalMethod(this.method),
         'url.template': route.route,
         'http.response.status_code': status,
         'error.type': status === undefined ? errorType(error) : status >= 400 ? String(status) : undefined,
@@ -195,7 +197,7 @@ export class CallObservation {
     observer.telemetry.instruments()?.retries.add(
       1,
       definedAttributes({
-        'http.request.method': this.method,
+        'http.request.method': conventionalMethod(this.method),
         'url.template': route.route,
         'frappe.retry.reason': reason,
         'error.type': errorType(error),
@@ -288,4 +290,21 @@ export class CallObservation {
       },
     );
   }
+}
+
+/** The methods the HTTP semantic conventions name; any other is `_OTHER` (a bounded set of values). */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
+
+function conventionalMethod(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : '_OTHER';
 }

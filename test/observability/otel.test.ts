@@ -152,6 +152,19 @@ describe('OpenTelemetry', () => {
     }
   });
 
+  it('names a method the conventions do not know _OTHER, keeping the original beside it', async () => {
+    const kit = otelKit();
+    const { client } = await signedIn(kit);
+    await client.request({ url: '/api/method/ping', method: 'PROPFIND' }).catch(() => undefined);
+    const [span] = kit.spans();
+    expect(span?.name).toBe('HTTP /api/method/{method}');
+    expect(span?.attributes).toMatchObject({
+      'http.request.method': '_OTHER',
+      'http.request.method_original': 'PROPFIND',
+      'frappe.method': 'ping',
+    });
+  });
+
   it('refuses an openTelemetry option that is not providers', () => {
     for (const openTelemetry of [null, 'yes', { tracerProvider: {} }, { meterProvider: 1 }]) {
       expect(() =>
