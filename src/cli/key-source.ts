@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { EncryptionOptions } from '../auth/value-encryption';
 import { type ParsedArgs, stringOption } from './args';
 import type { CliContext } from './context';
 import { CliUsageError } from './usage-error';
+
+/** One answer per command run: a key command runs once, however many times the key is needed. */
+const resolved = new WeakMap<CliContext, Promise<string | undefined>>();
 
 /**
  * The key tokens are sealed with, from the first of: `--key`, `$FRAPPE_OAUTH_KEY`, or the output
@@ -10,10 +15,16 @@ import { CliUsageError } from './usage-error';
  * -s frappe-oauth -w`) or a password manager (`pass show frappe-oauth`) instead of the
  * environment. Undefined when none is given: tokens are then stored as they are (still 0600).
  */
-export async function resolveKey(
-  values: ParsedArgs['values'],
-  context: CliContext,
-): Promise<string | undefined> {
+export function resolveKey(values: ParsedArgs['values'], context: CliContext): Promise<string | undefined> {
+  let key = resolved.get(context);
+  if (!key) {
+    key = findKey(values, context);
+    resolved.set(context, key);
+  }
+  return key;
+}
+
+async function findKey(values: ParsedArgs['values'], context: CliContext): Promise<string | undefined> {
   const direct = stringOption(values, 'key') ?? (context.env.FRAPPE_OAUTH_KEY || undefined);
   if (direct !== undefined) return direct;
   const command = stringOption(values, 'key-command') ?? (context.env.FRAPPE_OAUTH_KEY_COMMAND || undefined);
@@ -50,4 +61,14 @@ function runKeyCommand(command: string, context: CliContext): Promise<string> {
 function describe(error: { killed?: boolean; code?: unknown }): string {
   if (error.killed) return 'timed out';
   return typeof error.code === 'number' ? `exit status ${error.code}` : String(error.code ?? 'error');
+}
+
+/**
+ * The client's `encryption` option for a key (see resolveKey). Its key id is derived from the
+ * key, so a wrong key reads as "no key opens this value".
+ */
+export function encryptionFor(key: string | undefined): EncryptionOptions | undefined {
+  if (key === undefined) return undefined;
+  const id = `k${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+  return { keys: { [id]: key }, current: id };
 }

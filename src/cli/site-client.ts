@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createFileRefreshLock } from '../auth/file-refresh-lock';
 import { createFileStore } from '../auth/file-store';
-import type { EncryptionOptions } from '../auth/value-encryption';
 import { FrappeOAuthClient } from '../client';
 import { type ParsedArgs, stringOption } from './args';
 import { configDirectory } from './config/paths';
+import { openProfile } from './config/sealed-secret';
 import { checkSiteName, type SiteProfile, SiteProfiles } from './config/site-profiles';
 import type { CliContext } from './context';
-import { resolveKey } from './key-source';
+import { encryptionFor, resolveKey } from './key-source';
 import { CliUsageError } from './usage-error';
 
 /** The config folder and its site profiles, for this invocation's environment. */
@@ -20,16 +19,6 @@ export function profilesFor(context: CliContext): SiteProfiles {
 export function requestedSite(values: ParsedArgs['values'], context: CliContext): string | undefined {
   const name = stringOption(values, 'site') ?? (context.env.FRAPPE_OAUTH_SITE || undefined);
   return name === undefined ? undefined : checkSiteName(name);
-}
-
-/**
- * The client's `encryption` option for a key (see resolveKey). Its key id is derived from the
- * key, so a wrong key reads as "no key opens this value".
- */
-export function encryptionFor(key: string | undefined): EncryptionOptions | undefined {
-  if (key === undefined) return undefined;
-  const id = `k${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
-  return { keys: { [id]: key }, current: id };
 }
 
 export interface OpenSite {
@@ -64,7 +53,11 @@ export async function clientFor(
 /** The profile named on the command line (or the default one), with its client; a usage error if none. */
 export async function openSite(values: ParsedArgs['values'], context: CliContext): Promise<OpenSite> {
   const requested = requestedSite(values, context);
-  const found = await profilesFor(context).get(requested);
+  const stored = await profilesFor(context).get(requested);
+  const found = stored && {
+    name: stored.name,
+    profile: openProfile(stored.name, stored.profile, await resolveKey(values, context)),
+  };
   if (!found) {
     throw new CliUsageError(
       requested === undefined

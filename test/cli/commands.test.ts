@@ -273,11 +273,42 @@ describe('profiles and encryption at rest', () => {
       expect(readFileSync(join(tokens, file), 'utf8')).not.toContain(accessToken);
     const withKey = await cli(home, ['whoami'], { env: { FRAPPE_OAUTH_KEY: KEY } });
     expect(withKey.status).toBe(0);
+    // the client secret in sites.json is sealed too
+    expect(readFileSync(join(home, 'frappe-oauth', 'sites.json'), 'utf8')).not.toContain('shop-secret');
     const without = await cli(home, ['whoami']);
-    expect(without.status).toBe(1);
-    expect(without.stderr).toContain('--key');
+    expect(without.status).toBe(2);
+    expect(without.stderr).toContain('the client secret of site "default" is encrypted');
     const wrong = await cli(home, ['whoami', '--key', Buffer.alloc(32, 9).toString('base64')]);
-    expect(wrong.status).toBe(1);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('does not open with this key');
+    // a public client has no secret to seal: then a missing key shows at the token
+    const publicSite = await startSite('v15');
+    const publicHome = freshConfigHome();
+    const publicLogin = await cli(
+      publicHome,
+      [
+        'login',
+        '--url',
+        publicSite.url,
+        '--client-id',
+        'shop',
+        '--password',
+        '--user',
+        USERS.alice.email,
+        '--key',
+        KEY,
+      ],
+      { env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password } },
+    );
+    expect(publicLogin.status).toBe(0);
+    const publicWithout = await cli(publicHome, ['whoami']);
+    expect(publicWithout.status).toBe(1);
+    expect(publicWithout.stderr).toContain('--key');
+    // re-login with the key keeps the sealed secret usable
+    const again = await cli(home, ['login', '--password', '--user', USERS.alice.email, '--key', KEY], {
+      env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password },
+    });
+    expect(again.status, again.stderr).toBe(0);
   });
 
   it('takes the key from a command (an OS keyring, a password manager); a failing command stops', async () => {

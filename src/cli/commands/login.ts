@@ -1,8 +1,10 @@
 import { FrappeOAuthClient } from '../../client';
 import { integerOption, type ParsedArgs, stringOption } from '../args';
 import { COMMON_HELP, type Command } from '../command';
+import { openProfile, sealProfile } from '../config/sealed-secret';
 import type { SiteProfile } from '../config/site-profiles';
 import { type CliContext, writeJson } from '../context';
+import { resolveKey } from '../key-source';
 import { readSecret } from '../read-secret';
 import { clientFor, profilesFor, requestedSite } from '../site-client';
 import { CliUsageError } from '../usage-error';
@@ -66,7 +68,7 @@ ${COMMON_HELP}`,
       else await signInInBrowser(client, values, context);
       // Confirms the user (the only check a public client has) and gives the output its names.
       const user = await client.getProfile({ signal: context.signal });
-      await profiles.save(name, profile);
+      await profiles.save(name, sealProfile(name, profile, await resolveKey(values, context)));
       const stored = await client.getStoredToken();
       context.stderr.write(
         `Signed in to ${profile.baseUrl} as ${user.email || user.name} (site "${name}").\n`,
@@ -91,7 +93,8 @@ async function resolveProfile(
   values: ParsedArgs['values'],
   context: CliContext,
 ): Promise<SiteProfile> {
-  const existing = (await profilesFor(context).get(name))?.profile;
+  const stored = (await profilesFor(context).get(name))?.profile;
+  const existing = stored && openProfile(name, stored, await resolveKey(values, context));
   const baseUrl = stringOption(values, 'url') ?? existing?.baseUrl;
   if (!baseUrl) throw new CliUsageError('login needs --url (the site, e.g. https://erp.example.com)');
   const sameSite = existing?.baseUrl === baseUrl;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { preparePrivateDirectory, writeAtomically } from '../../auth/file-store';
+import type { SealedValue } from '../../auth/value-encryption';
 import { CliUsageError } from '../usage-error';
 
 /** How the command reaches one site: what `login` was given, kept for every later command. */
@@ -13,10 +14,15 @@ export interface SiteProfile {
   scopes: string[];
 }
 
+/** A profile as the file holds it: the client secret sealed when a key was given (sealed-secret.ts). */
+export interface StoredSiteProfile extends Omit<SiteProfile, 'clientSecret'> {
+  clientSecret?: string | SealedValue;
+}
+
 interface ProfilesFile {
   /** The site used when no `--site` is given. */
   default?: string;
-  sites: Record<string, SiteProfile>;
+  sites: Record<string, StoredSiteProfile>;
 }
 
 const SITE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -57,7 +63,7 @@ export class SiteProfiles {
   }
 
   /** The profile named `name` (or the default one), or undefined. */
-  async get(name: string | undefined): Promise<{ name: string; profile: SiteProfile } | undefined> {
+  async get(name: string | undefined): Promise<{ name: string; profile: StoredSiteProfile } | undefined> {
     const file = await this.read();
     const chosen = name ?? file.default;
     if (chosen === undefined) return undefined;
@@ -66,7 +72,7 @@ export class SiteProfiles {
   }
 
   /** Saves a profile; the first one saved becomes the default. */
-  async save(name: string, profile: SiteProfile): Promise<void> {
+  async save(name: string, profile: StoredSiteProfile): Promise<void> {
     const file = await this.read();
     file.sites[name] = profile;
     file.default ??= name;
