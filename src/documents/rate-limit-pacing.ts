@@ -9,7 +9,7 @@ import type { DocumentsContext } from './documents-context';
  * caller awaits it) and ends on abort.
  */
 export async function paceForRateLimit(context: DocumentsContext, options: RequestOptions): Promise<void> {
-  const waitMs = Math.min(context.executor.rateLimit.waitMs(), context.retry.maxRetryAfterSeconds * 1000);
+  const waitMs = Math.min(context.executor.rateLimit.reserve(), context.retry.maxRetryAfterSeconds * 1000);
   // An abort ends the wait; the request after it then fails as aborted, a typed error.
   if (waitMs > 0) await sleep(waitMs, options.signal).catch(() => undefined);
 }

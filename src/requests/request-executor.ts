@@ -164,6 +164,7 @@ export class RequestExecutor {
     scope: CallScope,
     call: CallObservation,
   ): Promise<TransportResponse> {
+    const sequence = this.rateLimit.begin();
     const { response, tokensUsed } = await sendAuthorized(
       this.lifecycle,
       this.transport,
@@ -171,7 +172,7 @@ export class RequestExecutor {
       scope,
       call,
     );
-    this.rateLimit.observe(response.headers as Record<string, unknown>);
+    this.rateLimit.observe(response.headers as Record<string, unknown>, sequence);
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({
       status: response.status,

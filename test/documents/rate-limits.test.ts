@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrappeRateLimitError } from '../../src';
+import { FrappeNetworkError, FrappeRateLimitError } from '../../src';
 import { authorizeAs, clientFor, PROFILES, startSite, USERS } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 
@@ -52,6 +52,54 @@ describe.each(PROFILES)('rate limits on %s', (profile) => {
     expect(seen429).toBeGreaterThanOrEqual(1);
     expect(seen429).toBe(site.siteRateLimit.rejections);
     expect(seen429).toBe(1);
+  }, 60_000);
+
+  it('four insertMany callers at once, one aborted at the first 429: the others finish, nothing inserted twice', async () => {
+    const site = await startSite(profile);
+    const client = clientFor(site);
+    await authorizeAs(client, site, USERS.admin.email);
+    const before = site.documentCount('Customer');
+    site.siteRateLimit.set({
+      limit: 2,
+      window: 2,
+      now: windowClock(),
+      serverTimeMicros: ({ rejected }) => (rejected ? 1_000 : 500_000),
+    });
+    site.siteRateLimit.spend(2_500_000);
+
+    const batch = (prefix: string) =>
+      Array.from({ length: 500 }, (_, i) => ({
+        customer_name: `${prefix} ${String(i).padStart(3, '0')}`,
+        customer_group: 'Commercial',
+      }));
+    const aborter = new AbortController();
+    client.once('retry', () => aborter.abort());
+    const results = await Promise.allSettled([
+      client.insertMany('Customer', batch('Caller A')),
+      client.insertMany('Customer', batch('Caller B')),
+      client.insertMany('Customer', batch('Caller C')),
+      client.insertMany('Customer', batch('Caller D'), { signal: aborter.signal }),
+    ]);
+    console.log(`${profile}: 4 concurrent callers met ${refusals(site)} 429(s)`);
+
+    for (const [index, prefix] of ['Caller A', 'Caller B', 'Caller C'].entries()) {
+      const result = results[index];
+      expect(result?.status, String((result as PromiseRejectedResult).reason)).toBe('fulfilled');
+      expect((result as PromiseFulfilledResult<string[]>).value).toEqual(
+        batch(prefix).map((doc) => doc.customer_name),
+      );
+    }
+    const aborted = results[3];
+    expect(aborted?.status).toBe('rejected');
+    expect((aborted as PromiseRejectedResult).reason).toBeInstanceOf(FrappeNetworkError);
+    expect(((aborted as PromiseRejectedResult).reason as FrappeNetworkError).reason).toBe('aborted');
+    // What the aborted caller inserted is whole chunks from its start, each once.
+    const landed = batch('Caller D').filter((doc) => site.getDocument('Customer', doc.customer_name));
+    expect([0, 200, 400, 500]).toContain(landed.length);
+    expect(landed).toEqual(batch('Caller D').slice(0, landed.length));
+    expect(site.documentCount('Customer') - before).toBe(1500 + landed.length);
+    // One 429 per caller that started on the spent window (nothing told them yet), none after.
+    expect(refusals(site)).toBe(4);
   }, 60_000);
 
   it('iterateList paces itself at the end of each window: no 429 at all', async () => {

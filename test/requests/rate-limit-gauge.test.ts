@@ -7,47 +7,72 @@ const window = (limit: number, remaining: number, reset: number) => ({
   'x-ratelimit-reset': String(reset),
 });
 
+/** One request of a bulk call: paced, sent, answered with these headers. */
+function paced(gauge: RateLimitGauge, headers: Record<string, string>): number {
+  const wait = gauge.reserve();
+  if (wait === 0) gauge.observe(headers, gauge.begin());
+  return wait;
+}
+
 describe('RateLimitGauge', () => {
   it('no window seen, or no limiter: no wait', () => {
     const gauge = new RateLimitGauge(() => 0);
-    expect(gauge.waitMs()).toBe(0);
-    gauge.observe({ 'content-type': 'application/json' });
-    expect(gauge.waitMs()).toBe(0);
+    expect(gauge.reserve()).toBe(0);
+    gauge.observe({ 'content-type': 'application/json' }, gauge.begin());
+    expect(gauge.reserve()).toBe(0);
   });
 
-  it('waits for the reset once Remaining is below what the last request cost', () => {
+  it('one caller: as many requests as the window admits, then a wait for the reset', () => {
     let now = 1_000;
     const gauge = new RateLimitGauge(() => now);
-    gauge.observe(window(1_000_000, 1_000_000, 10)); // first request: cost unknown, 10% margin
-    expect(gauge.waitMs()).toBe(0);
-    gauge.observe(window(1_000_000, 600_000, 10)); // it cost 0.4 s
-    expect(gauge.waitMs()).toBe(0);
-    now += 2_000;
-    gauge.observe(window(1_000_000, 200_000, 8)); // 0.2 s left < 0.4 s: the next one would pass the limit
-    expect(gauge.waitMs()).toBe(8_000);
-    now += 3_000;
-    expect(gauge.waitMs()).toBe(5_000);
-    now += 5_000;
-    expect(gauge.waitMs()).toBe(0); // the window has reset
+    // 2 s per window, 0.5 s a request: Frappe admits those starting at 0, 0.5, 1, 1.5 and 2 s spent.
+    expect(paced(gauge, window(2_000_000, 2_000_000, 10))).toBe(0);
+    expect(paced(gauge, window(2_000_000, 1_500_000, 10))).toBe(0);
+    expect(paced(gauge, window(2_000_000, 1_000_000, 10))).toBe(0);
+    expect(paced(gauge, window(2_000_000, 500_000, 10))).toBe(0);
+    expect(paced(gauge, window(2_000_000, 0, 10))).toBe(0);
+    expect(gauge.reserve()).toBe(10_000);
+    now += 4_000;
+    expect(gauge.reserve()).toBe(6_000);
+    now += 6_000;
+    expect(gauge.reserve()).toBe(0); // the window has reset
   });
 
-  it('until a cost is known, a tenth of the budget is the margin; a 429 (nothing left) waits', () => {
+  it('requests in flight count: callers at once do not all spend the same room', () => {
     const gauge = new RateLimitGauge(() => 0);
-    gauge.observe(window(1_000_000, 150_000, 4));
-    expect(gauge.waitMs()).toBe(0);
-    gauge.observe(window(2_000_000, 0, 4));
-    expect(gauge.waitMs()).toBe(4_000);
+    gauge.observe(window(2_000_000, 2_000_000, 10), gauge.begin());
+    gauge.observe(window(2_000_000, 1_500_000, 10), gauge.begin()); // a request costs 0.5 s
+    // 1.5 s left at its start, less its own 0.5 s: three more start at 1, 1.5 and 2 s spent (Frappe
+    // refuses only over the limit), the fourth would start at 2.5 s.
+    expect([gauge.reserve(), gauge.reserve(), gauge.reserve(), gauge.reserve()]).toEqual([0, 0, 0, 10_000]);
+    // Unpaced requests (a retry) count too.
+    const other = new RateLimitGauge(() => 0);
+    other.observe(window(2_000_000, 2_000_000, 10), other.begin());
+    other.observe(window(2_000_000, 1_500_000, 10), other.begin());
+    other.begin();
+    other.begin();
+    other.begin();
+    expect(other.reserve()).toBe(10_000);
   });
 
-  it('a new window does not count as a cost', () => {
+  it('an answer arriving late never raises what is left', () => {
+    const gauge = new RateLimitGauge(() => 0);
+    const first = gauge.begin();
+    const second = gauge.begin();
+    gauge.observe(window(1_000_000, 50_000, 10), second); // below the first guess of 0.1 s
+    gauge.observe(window(1_000_000, 1_000_000, 10), first);
+    expect(gauge.reserve()).toBe(10_000);
+  });
+
+  it('a 429 (nothing left) waits for the reset; a new window does not count as a cost', () => {
     let now = 0;
     const gauge = new RateLimitGauge(() => now);
-    gauge.observe(window(1_000_000, 900_000, 1));
-    now += 1_000;
-    gauge.observe(window(1_000_000, 1_000_000, 60)); // next window, full again
-    gauge.observe(window(1_000_000, 950_000, 60));
-    expect(gauge.waitMs()).toBe(0);
-    gauge.observe(window(1_000_000, 40_000, 60)); // cost 0.91 s now known; 0.04 s left
-    expect(gauge.waitMs()).toBe(60_000);
+    gauge.observe(window(1_000_000, 0, 4), gauge.begin());
+    expect(gauge.reserve()).toBe(4_000);
+    now += 4_000;
+    expect(paced(gauge, window(1_000_000, 1_000_000, 60))).toBe(0); // next window, full again
+    expect(paced(gauge, window(1_000_000, 950_000, 60))).toBe(0); // 0.05 s a request
+    expect(paced(gauge, window(1_000_000, 40_000, 60))).toBe(0); // 0.91 s: 0.04 s left
+    expect(gauge.reserve()).toBe(60_000);
   });
 });
