@@ -7,13 +7,13 @@ afterAll(() => {
   expectNoSecretsLeaked();
 });
 
-async function signedIn(lines: string[] = []) {
+async function signedIn(lines: string[] = [], apiVersion: 'v1' | 'v2' = 'v1') {
   const site = await startSite('v15');
   const log = (line: string) => {
     lines.push(line);
     auditLine(line);
   };
-  const client = clientFor(site, { logger: { debug: log, info: log, warn: log, error: log } });
+  const client = clientFor(site, { apiVersion, logger: { debug: log, info: log, warn: log, error: log } });
   await authorizeAs(client, site, USERS.alice.email);
   return { site, client };
 }
@@ -50,6 +50,22 @@ describe('onProgress', () => {
     expect(new Set(progress.map((step) => step.total))).toEqual(new Set([expected]));
     expect(countRequests(site, 'frappe.client.get_count')).toBe(1);
     checkShape(progress);
+  });
+
+  it('iterateList over REST API v2 takes its total from the v2 count', async () => {
+    const { site, client } = await signedIn([], 'v2');
+    site.generateDocuments('Customer', 7);
+    const progress: FrappeProgress[] = [];
+    let rows = 0;
+    for await (const _row of client.iterateList('Customer', {
+      pageSize: 4,
+      onProgress: (p) => progress.push(p),
+    })) {
+      rows += 1;
+    }
+    expect(rows).toBe(site.documentCount('Customer'));
+    expect(progress.at(-1)).toMatchObject({ done: rows, total: rows });
+    expect(countRequests(site, '/api/v2/doctype/Customer/count')).toBe(1);
   });
 
   it('iterateList counts only what the filters match, and asks no count without onProgress', async () => {
