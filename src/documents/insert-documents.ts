@@ -133,7 +133,7 @@ export async function insertMany(
   const names: string[] = [];
   for (let offset = 0; offset < checked.length; offset += INSERT_MANY_LIMIT) {
     const chunk = checked.slice(offset, offset + INSERT_MANY_LIMIT);
-    await paceForRateLimit(context, options);
+    await paceForRateLimit(context, options, 'insertMany');
     const response = await context.executor.execute(
       {
         method: 'POST',

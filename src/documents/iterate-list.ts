@@ -88,7 +88,7 @@ export async function* iterateList<T>(
   // Each page is the rows after the position, in (modified, name) order: one query on v1, up to
   // two on v2 (see keysetPage). `iterateList` takes no `orFilters`, so v1's are free for it.
   while (true) {
-    await paceForRateLimit(context, request);
+    await paceForRateLimit(context, request, 'iterateList');
     const rows = await keysetPage(context, doctype, {
       fields,
       filters: userFilters,

@@ -102,9 +102,10 @@ describe.each(PROFILES)('rate limits on %s', (profile) => {
     expect(refusals(site)).toBe(4);
   }, 60_000);
 
-  it('iterateList paces itself at the end of each window: no 429 at all', async () => {
+  it('iterateList paces itself at the end of each window: no 429 at all, each pause logged', async () => {
     const site = await startSite(profile);
-    const client = clientFor(site);
+    const lines: string[] = [];
+    const client = clientFor(site, { logger: { info: (line: string) => lines.push(line) } });
     await authorizeAs(client, site, USERS.admin.email);
     site.generateDocuments('Customer', 40);
     const total = site.documentCount('Customer');
@@ -116,6 +117,11 @@ describe.each(PROFILES)('rate limits on %s', (profile) => {
     expect(rows).toBe(total);
     expect(refusals(site)).toBe(0);
     expect(site.requests().filter((entry) => entry.path.endsWith('/Customer')).length).toBeGreaterThan(3);
+    expect(
+      lines.some((line) =>
+        /iterateList: pausing \d+ ms until the site's rate-limit window resets/.test(line),
+      ),
+    ).toBe(true);
   }, 60_000);
 
   it("a refused request is retried after the window's reset; out of retries, FrappeRateLimitError carries the window", async () => {
