@@ -22,8 +22,9 @@ export interface SiteRateLimitOptions {
    */
   per?: 'site' | 'user' | 'ip';
   /**
-   * The server time a request costs, in microseconds. Default: what it really took here, as
-   * Frappe measures it; tests pass a fixed cost so the limiter bites the same way on any machine.
+   * The server time a request costs, in microseconds. Default: what it took here on the `now`
+   * clock, as Frappe measures it; tests pass a fixed cost so the limiter bites the same way on any
+   * machine (`rejected` is true for a refusal, which costs Frappe next to nothing).
    */
   serverTimeMicros?: (request: { method: string; path: string; rejected: boolean }) => number;
   /** The window clock in ms since the epoch; default `Date.now`. */
