@@ -71,8 +71,11 @@ export function deleteDoc(site: Site, actor: Actor, doctype: string, name: strin
   site.docs.delete(doctype, name);
   emitWrite(site, 'delete', docOutput(doc), actor.user);
   for (const file of [...site.docs.table('File').values()]) {
-    if (file.attached_to_doctype === doctype && file.attached_to_name === name)
+    if (file.attached_to_doctype === doctype && file.attached_to_name === name) {
+      // `remove_all` deletes each File with `delete_doc`: it is recorded and runs on_trash too.
       site.docs.delete('File', file.name);
+      emitWrite(site, 'delete', docOutput(file), actor.user);
+    }
   }
 }
 

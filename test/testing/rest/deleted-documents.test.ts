@@ -68,6 +68,25 @@ describe.each(PROFILE_NAMES)('Deleted Document on %s', (profile) => {
     expect(await deletedRows('Grant Plastics Ltd.')).toHaveLength(0);
   });
 
+  it("the Files attached to a deleted document are deleted and recorded with it (Frappe's remove_all)", async () => {
+    site.emulator.insertDocument('Customer', {
+      customer_name: 'With File Ltd.',
+      customer_group: 'Commercial',
+    });
+    const file = site.emulator.insertDocument('File', {
+      file_name: 'contract.pdf',
+      file_url: '/files/contract.pdf',
+      attached_to_doctype: 'Customer',
+      attached_to_name: 'With File Ltd.',
+    });
+    const removed = await site.call('DELETE', site.resource('Customer', 'With File Ltd.'));
+    expect(removed.status, removed.text).toBeLessThan(300);
+    expect(site.emulator.getDocument('File', String(file.name))).toBeUndefined();
+    const [row] = await deletedRows(String(file.name));
+    expect(row).toMatchObject({ deleted_doctype: 'File' });
+    expect(JSON.parse(String(row?.data))).toMatchObject({ attached_to_name: 'With File Ltd.' });
+  });
+
   it('only System Manager reads Deleted Document; admins may clear it, and clearing it records nothing', async () => {
     const denied = await site.call('GET', site.resource('Deleted Document'), { as: 'sales' });
     expect(denied.status).toBe(403);
