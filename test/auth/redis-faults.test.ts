@@ -529,7 +529,9 @@ describe('a lost refresh answer on develop, two processes', () => {
       }
       expect(sequence.length).toBeLessThanOrEqual(3);
       expect(sequence[0]).toBe(0); // the dropped answer
-      expect(sequence.slice(1).every((status) => status === 400)).toBe(true);
+      // develop answers a revoked refresh token with the masked 403 (frappe/oauth.py does not
+      // catch the DoesNotExistError in validate_refresh_token)
+      expect(sequence.slice(1).every((status) => status === 403)).toBe(true);
       const issued = site.issuedTokens();
       expect(issued).toHaveLength(2); // the login's pair and the one whose answer was lost
       expect(issued.map((token) => token.status)).toEqual(['Revoked', 'Active']);
@@ -633,7 +635,7 @@ describe('a lease holder whose own Redis connection hangs while Redis works for 
       console.info(`hung holder connection: token request statuses ${JSON.stringify(afterHang)}`);
       expect(afterHang[0]).toBe(200);
       expect(afterHang.length).toBeLessThanOrEqual(3);
-      expect(afterHang.slice(1).every((status) => status === 400)).toBe(true);
+      expect(afterHang.slice(1).every((status) => status === 403)).toBe(true); // develop's masked 403
 
       // a waiter asked before the holder is back: the store still holds the revoked pair
       const early = await others[0]!.batch(1, 5000);
