@@ -85,10 +85,8 @@ ${COMMON_HELP}`,
       const showProgress =
         values['no-progress'] !== true &&
         (values.progress === true || (context.stderr.isTTY === true && context.stdout.isTTY !== true));
-      const total = showProgress
-        ? await client.getCount(doctype, filters, { signal: context.signal })
-        : undefined;
-      const progress = showProgress ? new ProgressBar(context.stderr, doctype, total) : undefined;
+      // iterateList's onProgress counts the rows once at the start and reports after each page.
+      const progress = showProgress ? new ProgressBar(context.stderr, doctype, undefined) : undefined;
       // iterateList reads `modified` and `name` too (its keyset); the output keeps the fields asked for.
       const project = fields && !fields.includes('*') ? fields : undefined;
       for await (const row of client.iterateList(doctype, {
@@ -96,9 +94,9 @@ ${COMMON_HELP}`,
         filters,
         pageSize,
         signal: context.signal,
+        onProgress: progress ? ({ done, total }) => progress.update(done, total) : undefined,
       })) {
         writer.write(project ? pick(row, project) : row);
-        progress?.advance();
       }
       const count = writer.end();
       progress?.finish();

@@ -12,12 +12,18 @@ export class ProgressBar {
   constructor(
     private readonly output: CliOutput,
     private readonly label: string,
-    private readonly total: number | undefined,
+    private total: number | undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
   advance(rows = 1): void {
-    this.done += rows;
+    this.update(this.done + rows, this.total);
+  }
+
+  /** Where the work stands, as an `onProgress` callback reports it (done so far, the total if known). */
+  update(done: number, total: number | undefined): void {
+    this.done = done;
+    this.total = total;
     if (this.output.isTTY) {
       if (this.now() - this.lastDrawMs < 100) return;
       this.lastDrawMs = this.now();
