@@ -1,19 +1,19 @@
 /**
- * A shop with "Login with Frappe": each visitor signs in with their own ERP account, and the shop
- * acts on the ERP as that user — lists Items, creates a Sales Order — so Frappe's own permissions
- * apply, and a real permission error is shown as such (not as "please sign in again").
+ * A shop on Express with "Login with Frappe": each visitor signs in with their own ERP account,
+ * and the shop acts on the ERP as that user — lists Items, creates a Sales Order — so Frappe's own
+ * permissions apply, and a real permission error is shown as such (not as "please sign in again").
  *
  *   npx tsx examples/shop-login-with-frappe.mts       # offline: an emulator and the shop on :3000
  *
- * Written on node:http so that it runs with no other dependency; each route is what you would
- * write as an Express handler (`app.get('/login', …)`), with the session cookie standing for
- * express-session's `req.sessionID`. The authorization is bound to that session (`binding`), so a
- * callback URL opened in another browser (login CSRF) is refused. In your own project, import from
- * 'frappe-oauth-client' instead of the source path.
+ * The session is a random id in an httpOnly cookie (what express-session's `req.sessionID` gives
+ * you). The authorization is bound to it (`binding`), so a callback URL opened in another browser
+ * (login CSRF) is refused. In your own project, import from 'frappe-oauth-client' instead of the
+ * source path.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   AuthorizationCallbackError,
   AuthorizationDeniedError,
@@ -35,10 +35,11 @@ export interface ShopOptions {
 }
 
 /**
- * A browser session: a random id in an httpOnly cookie. `tokenKey` names the signed-in user's
- * token in the store (one per sign-in); `pendingKey` the one a started sign-in will get.
+ * A browser session. `tokenKey` names the signed-in user's token in the store (one per sign-in);
+ * `pendingKey` the one a started sign-in will get.
  */
 interface Session {
+  id: string;
   tokenKey?: string;
   pendingKey?: string;
   user?: string;
@@ -55,8 +56,10 @@ const COOKIE = 'shop_session';
 
 export async function startShop(options: ShopOptions): Promise<Shop> {
   const sessions = new Map<string, Session>();
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const app = express();
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(listening));
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const redirectUri = `${url}/frappe/callback`;
   const frappe = new FrappeOAuthClient({
@@ -68,79 +71,93 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   });
   // One stored token per signed-in shop user.
   const asUser = (session: Session) => frappe.withTokenKey(session.tokenKey as string);
+  const sessionOf = (res: Response) => res.locals.session as Session;
 
-  const routes: Record<
-    string,
-    (req: IncomingMessage, res: ServerResponse, sid: string, session: Session) => Promise<void>
-  > = {
-    'GET /': async (_req, res, _sid, session) => {
-      if (!session.tokenKey) return html(res, 200, '<a href="/login">Login with Frappe</a>');
-      html(res, 200, `Signed in as ${escapeHtml(session.user ?? '')}. <a href="/items">Items</a>`);
-    },
-    // app.get('/login', …): start the authorization, bound to this browser's session.
-    'GET /login': async (_req, res, sid, session) => {
-      session.pendingKey = `shop-user:${newSessionId()}`;
-      const authorizeUrl = await frappe
-        .withTokenKey(session.pendingKey)
-        .getAuthorizationUrl({ binding: sid });
-      res.writeHead(302, { location: authorizeUrl }).end();
-    },
-    // app.get('/frappe/callback', …): only the session that started the sign-in may finish it.
-    'GET /frappe/callback': async (req, res, sid, session) => {
-      // The token is stored under the key that started the authorization (session.pendingKey).
-      await frappe.handleCallback(`${url}${req.url}`, { binding: sid });
-      const tokenKey = session.pendingKey as string;
-      const profile = await frappe.withTokenKey(tokenKey).getProfile();
-      // A new session id for the signed-in browser (as express-session's regenerate()).
-      sessions.delete(sid);
-      const fresh = newSessionId();
-      sessions.set(fresh, { tokenKey, user: profile.email });
-      res.writeHead(302, { location: '/', 'set-cookie': sessionCookie(fresh) }).end();
-    },
-    // app.get('/items', …): the ERP's Items, as the signed-in user sees them.
-    'GET /items': async (_req, res, _sid, session) => {
-      const items = await asUser(session).getList('Item', {
-        fields: ['item_code', 'item_name', 'standard_rate'],
-        limit: 50,
-      });
-      json(res, 200, items);
-    },
-    // app.post('/orders', …): a Sales Order created as the signed-in ERP user.
-    'POST /orders': async (req, res, _sid, session) => {
-      const body = JSON.parse((await readBody(req)) || '{}') as {
-        customer?: string;
-        items?: Array<{ item_code: string; qty: number; rate?: number }>;
-      };
-      const order = await asUser(session).insertDoc<{ name: string }>('Sales Order', {
-        customer: body.customer,
-        delivery_date: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
-        items: body.items ?? [],
-      });
-      json(res, 201, { name: order.name });
-    },
-    'POST /logout': async (_req, res, sid, session) => {
-      if (session.tokenKey) await asUser(session).logout();
-      sessions.delete(sid);
-      res.writeHead(302, { location: '/', 'set-cookie': `${COOKIE}=; Path=/; Max-Age=0` }).end();
-    },
+  // The session middleware: every browser gets one.
+  app.use((req, res, next) => {
+    let session = sessions.get(cookieOf(req.headers.cookie, COOKIE) ?? '');
+    if (!session) {
+      session = { id: newSessionId() };
+      sessions.set(session.id, session);
+      res.setHeader('set-cookie', sessionCookie(session.id));
+    }
+    res.locals.session = session;
+    next();
+  });
+
+  const signedIn = (_req: Request, res: Response, next: NextFunction) => {
+    if (!sessionOf(res).tokenKey) {
+      res.status(401).json({ error: 'sign in first', login: '/login' });
+      return;
+    }
+    next();
   };
 
-  server.on('request', (req, res) => {
-    let sid = cookieOf(req, COOKIE);
-    if (!sid || !sessions.has(sid)) {
-      sid = newSessionId();
-      sessions.set(sid, {});
-      res.setHeader('set-cookie', sessionCookie(sid));
-    }
-    const session = sessions.get(sid) as Session;
-    const route = routes[`${req.method} ${new URL(req.url ?? '/', url).pathname}`];
-    if (!route) return html(res, 404, 'Not found');
-    const needsUser = !['GET /', 'GET /login', 'GET /frappe/callback'].includes(
-      `${req.method} ${new URL(req.url ?? '/', url).pathname}`,
-    );
-    if (needsUser && !session.tokenKey) return json(res, 401, { error: 'sign in first', login: '/login' });
-    route(req, res, sid, session).catch((error: unknown) => showError(res, error));
+  app.get('/', (_req, res) => {
+    const session = sessionOf(res);
+    if (!session.tokenKey) return html(res, 200, '<a href="/login">Login with Frappe</a>');
+    html(res, 200, `Signed in as ${escapeHtml(session.user ?? '')}. <a href="/items">Items</a>`);
   });
+
+  // Start the authorization, bound to this browser's session.
+  app.get('/login', async (_req, res) => {
+    const session = sessionOf(res);
+    session.pendingKey = `shop-user:${newSessionId()}`;
+    const authorizeUrl = await frappe
+      .withTokenKey(session.pendingKey)
+      .getAuthorizationUrl({ binding: session.id });
+    res.redirect(302, authorizeUrl);
+  });
+
+  // Only the session that started the sign-in may finish it.
+  app.get('/frappe/callback', async (req, res) => {
+    const session = sessionOf(res);
+    // The token is stored under the key that started the authorization (session.pendingKey).
+    await frappe.handleCallback(`${url}${req.originalUrl}`, { binding: session.id });
+    const tokenKey = session.pendingKey as string;
+    const profile = await frappe.withTokenKey(tokenKey).getProfile();
+    // A new session id for the signed-in browser (as express-session's regenerate()).
+    sessions.delete(session.id);
+    const fresh: Session = { id: newSessionId(), tokenKey, user: profile.email };
+    sessions.set(fresh.id, fresh);
+    res.setHeader('set-cookie', sessionCookie(fresh.id));
+    res.redirect(302, '/');
+  });
+
+  // The ERP's Items, as the signed-in user sees them.
+  app.get('/items', signedIn, async (_req, res) => {
+    const items = await asUser(sessionOf(res)).getList('Item', {
+      fields: ['item_code', 'item_name', 'standard_rate'],
+      limit: 50,
+    });
+    res.json(items);
+  });
+
+  // A Sales Order created as the signed-in ERP user.
+  app.post('/orders', signedIn, express.json(), async (req, res) => {
+    const body = (req.body ?? {}) as {
+      customer?: string;
+      items?: Array<{ item_code: string; qty: number; rate?: number }>;
+    };
+    const order = await asUser(sessionOf(res)).insertDoc<{ name: string }>('Sales Order', {
+      customer: body.customer,
+      delivery_date: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+      items: body.items ?? [],
+    });
+    res.status(201).json({ name: order.name });
+  });
+
+  app.post('/logout', async (_req, res) => {
+    const session = sessionOf(res);
+    if (session.tokenKey) await asUser(session).logout();
+    sessions.delete(session.id);
+    res.setHeader('set-cookie', `${COOKIE}=; Path=/; Max-Age=0`);
+    res.redirect(302, '/');
+  });
+
+  app.use((_req: Request, res: Response) => html(res, 404, 'Not found'));
+  // Express 5 hands a rejected async handler to the error middleware.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => showError(res, error));
 
   return {
     url,
@@ -155,9 +172,9 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
 }
 
 /** The error middleware: what each SDK error means to a shopper. */
-function showError(res: ServerResponse, error: unknown): void {
+function showError(res: Response, error: unknown): void {
   const [status, body] = describe(error);
-  json(res, status, body);
+  res.status(status).json(body);
 }
 
 function describe(error: unknown): [number, Record<string, string>] {
@@ -184,33 +201,16 @@ function sessionCookie(sid: string): string {
   return `${COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`;
 }
 
-function cookieOf(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
+function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return value.join('=');
   }
   return undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.on('data', (chunk) => {
-      text += String(chunk);
-    });
-    req.once('end', () => resolve(text));
-    req.once('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
-
-function html(res: ServerResponse, status: number, body: string): void {
-  res
-    .writeHead(status, { 'content-type': 'text/html; charset=utf-8' })
-    .end(`<!doctype html><body>${body}</body>`);
+function html(res: Response, status: number, body: string): void {
+  res.status(status).type('html').send(`<!doctype html><body>${body}</body>`);
 }
 
 function escapeHtml(text: string): string {
