@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { AuthorizationCallbackError } from '../errors';
+import { AuthorizationCallbackError, FrappeError } from '../errors';
 import type { CallScope } from '../transport/call-scope';
 import type { IdTokenClaims } from './id-token';
 import { hasOpenIdScope, type LifecycleContext } from './lifecycle-context';
@@ -39,6 +39,21 @@ export function requestRefresh(
     unref: true,
     signal: scope.signal,
     shouldRetry: ({ error }) => classifyGrantFailure(error) === 'retryable',
+    // p-retry picks the randomized wait itself and does not tell it, so the line says why and
+    // what is left, not how long.
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft === 0 || classifyGrantFailure(error) !== 'retryable') return;
+      const why =
+        error instanceof FrappeError && error.status !== undefined
+          ? `${error.name} ${error.status}`
+          : error.name;
+      context.log('info', `refresh: token request failed (${why}); retrying`, {
+        event: 'refresh_retry',
+        attempt: attemptNumber,
+        retriesLeft,
+        reason: why,
+      });
+    },
   });
 }
 

@@ -125,6 +125,35 @@ describe('log lines', () => {
     }
   });
 
+  it('a retried token request inside a refresh is an info line with why and what is left', async () => {
+    const site = await startSite('v15');
+    const clock = new ManualClock();
+    const { lines, logger } = recordingLogger();
+    const client = clientFor(site, {
+      logger,
+      clock: clock.now,
+      refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 2 },
+    });
+    await authorizeAs(client, site, USERS.alice.email);
+    advanceTime(site, clock, 3700);
+    site.injectFault(new RegExp(`${TOKEN_PATH}$`), { kind: 'status', status: 502 }, { times: 1 });
+    await client.getDoc('Customer', 'Jane Doe');
+
+    const retries = of(lines, 'refresh_retry');
+    expect(retries.map((line) => [line.level, line.fields?.attempt, line.fields?.retriesLeft])).toEqual([
+      ['info', 1, 2],
+    ]);
+    expect(retries[0]?.message).toBe(
+      '[frappe-oauth-client] refresh: token request failed (FrappeServerError 502); retrying',
+    );
+    expect(
+      site
+        .requests()
+        .filter((entry) => entry.path.endsWith(TOKEN_PATH))
+        .map((entry) => entry.status),
+    ).toEqual([200, 502, 200]);
+  });
+
   it('a process that waited for the lease says its holder refreshed; a failed refresh is a warning', async () => {
     const site = await startSite('v15');
     const clock = new ManualClock();
