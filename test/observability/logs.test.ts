@@ -144,7 +144,7 @@ describe('log lines', () => {
       ['info', 1, 2],
     ]);
     expect(retries[0]?.message).toBe(
-      '[frappe-oauth-client] refresh: token request failed (FrappeServerError 502); retrying',
+      '[frappe-oauth-client] refresh: token request failed (FrappeServerError 502); retrying (token key default)',
     );
     expect(
       site
