@@ -15,7 +15,6 @@ const BUNDLED_IN_CJS = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
-  'cli/index': 'src/cli/index.ts',
 };
 
 /**
@@ -57,6 +56,12 @@ export default defineConfig((cli) => {
       treeshake: true,
       // Without it esbuild renames classes that have static blocks (`_FrappeNotFoundError`).
       keepNames: true,
+      esbuildOptions(options) {
+        // With `splitting`, esbuild writes ESM that rollup then turns into CommonJS, which would
+        // keep `import('@keyv/redis')` as it is: Jest's CommonJS loader cannot run a native
+        // `import()`. Turned into `require()` here, as esbuild's own CommonJS output does.
+        options.supported = { ...options.supported, 'dynamic-import': false };
+      },
       // No sourcemaps: the output is not minified, so stack traces point at readable lines, and
       // the maps would double the tarball.
       sourcemap: false,

@@ -138,6 +138,14 @@ describe('the built package', () => {
     expect(required.has('keyv')).toBe(true);
   });
 
+  it('has no native import(): Jest runs CommonJS in a VM where it throws', () => {
+    for (const file of filesUnder(out).filter((name) => name.endsWith('.js'))) {
+      expect(read(file), file).not.toMatch(/(?:\bawait|\breturn|=>|[(,=])\s*import\(/);
+    }
+    // `createRedisRefreshLock(url)` loads the optional peer with require().
+    expect(read('index.js')).toMatch(/require\("@keyv\/redis"\)/);
+  });
+
   it.each(['index', 'testing/index'])(
     '%s.mjs re-exports the CommonJS build, name for name, and its .d.mts the declarations',
     async (entry) => {
