@@ -7,6 +7,18 @@ export interface FrappeLogger {
 }
 
 /**
+ * How a refresh that failed for a transient reason (network, 5xx, 429) is retried: the words of
+ * the REST `retry` policy, without `Retry-After` (the token endpoint's answers are not paced).
+ */
+export interface RefreshRetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** The first backoff, doubled per retry (jittered) up to `maxDelayMs`. */
+  minDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
  * The settings the token lifecycle works with, after defaults and validation. The client's
  * resolved options satisfy this; the lifecycle sees nothing else of them.
  */
@@ -21,7 +33,7 @@ export interface LifecycleOptions {
   logger: FrappeLogger;
   revokeSupersededTokens: boolean;
   importedTokenLifetimeSeconds: number;
-  refreshRetry: { retries: number; minTimeoutMs: number; maxTimeoutMs: number };
+  refreshRetry: RefreshRetryPolicy;
   refreshCooldownSeconds: number;
   pendingAuthorizationTtlSeconds: number;
   clock: () => number;

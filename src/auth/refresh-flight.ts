@@ -17,7 +17,7 @@ import type { RefreshFailureKind } from './token-slot';
  */
 export function refreshBudgetMs(context: LifecycleContext): number {
   const { timeoutMs, refreshRetry } = context.options;
-  return timeoutMs * (refreshRetry.retries + 1) + refreshRetry.maxTimeoutMs * refreshRetry.retries;
+  return timeoutMs * (refreshRetry.retries + 1) + refreshRetry.maxDelayMs * refreshRetry.retries;
 }
 
 /**

@@ -27,12 +27,12 @@ export function requestRefresh(
   refreshToken: string,
   scope: CallScope,
 ): Promise<TokenAnswer> {
-  const { retries, minTimeoutMs, maxTimeoutMs } = context.options.refreshRetry;
+  const { retries, minDelayMs, maxDelayMs } = context.options.refreshRetry;
   const { tokenEndpoint } = context.deps;
   return pRetry(() => tokenEndpoint.refresh(refreshToken, scope.requestOptions(context.options.timeoutMs)), {
     retries,
-    minTimeout: minTimeoutMs,
-    maxTimeout: maxTimeoutMs,
+    minTimeout: minDelayMs,
+    maxTimeout: maxDelayMs,
     randomize: true,
     // Callers waiting for this refresh hold their own ref'd deadline timers; the backoff itself
     // is the SDK's work and must not keep Node alive once nobody waits.
