@@ -1,12 +1,12 @@
 import { FrappeDuplicateEntryError, FrappeError, FrappeInputError } from '../errors';
 import { type ProgressListener, ProgressReporter } from '../observability/progress';
+import { withRateLimitPacing } from '../requests/rate-limit-pacing';
 import { retryDelayMs } from '../requests/retry-policy';
 import type { RequestOptions } from '../transport/http-transport';
 import { sleep } from '../transport/sleep';
 import type { DocumentsContext } from './documents-context';
 import { documentOf, listOf } from './envelopes';
 import { pathSegment } from './names';
-import { paceForRateLimit } from './rate-limit-pacing';
 import { routesFor } from './rest-routes';
 import { checkDoc, type Doc, findDoc, hasChanges, isAmbiguous } from './write-support';
 
@@ -133,15 +133,16 @@ export async function insertMany(
   const names: string[] = [];
   for (let offset = 0; offset < checked.length; offset += INSERT_MANY_LIMIT) {
     const chunk = checked.slice(offset, offset + INSERT_MANY_LIMIT);
-    await paceForRateLimit(context, options, 'insertMany');
-    const response = await context.executor.execute(
-      {
-        method: 'POST',
-        url: routes.method('frappe.client.insert_many'),
-        data: { docs: JSON.stringify(chunk) },
-        headers: { 'Content-Type': 'application/json' },
-      },
-      options,
+    const response = await withRateLimitPacing('insertMany', () =>
+      context.executor.execute(
+        {
+          method: 'POST',
+          url: routes.method('frappe.client.insert_many'),
+          data: { docs: JSON.stringify(chunk) },
+          headers: { 'Content-Type': 'application/json' },
+        },
+        options,
+      ),
     );
     const chunkNames = listOf(response, 'insertMany', routes.methodKey);
     if (chunkNames.some((name) => typeof name !== 'string')) {

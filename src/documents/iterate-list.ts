@@ -1,11 +1,11 @@
 import { FrappeError, FrappeInputError, TokenStoreError } from '../errors';
 import { type ProgressListener, ProgressReporter } from '../observability/progress';
+import { withRateLimitPacing } from '../requests/rate-limit-pacing';
 import type { RequestOptions } from '../transport/http-transport';
 import type { DocumentsContext } from './documents-context';
 import { checkFilters, type FieldName, type FilterCondition, type Filters } from './filters';
 import { keysetPage } from './keyset-page';
 import { checkFields, nonNegativeInteger } from './list-query';
-import { paceForRateLimit } from './rate-limit-pacing';
 import { getCount } from './read-documents';
 
 /** Options of `iterateList`. */
@@ -88,14 +88,15 @@ export async function* iterateList<T>(
   // Each page is the rows after the position, in (modified, name) order: one query on v1, up to
   // two on v2 (see keysetPage). `iterateList` takes no `orFilters`, so v1's are free for it.
   while (true) {
-    await paceForRateLimit(context, request, 'iterateList');
-    const rows = await keysetPage(context, doctype, {
-      fields,
-      filters: userFilters,
-      position,
-      pageSize,
-      request,
-    });
+    const rows = await withRateLimitPacing('iterateList', () =>
+      keysetPage(context, doctype, {
+        fields,
+        filters: userFilters,
+        position,
+        pageSize,
+        request,
+      }),
+    );
     // Positions first: a page that cannot be followed is refused before any of it is yielded.
     const positions = rows.map(positionOf);
     if (position) refuseStalePage(positions, position);

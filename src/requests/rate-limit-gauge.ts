@@ -15,40 +15,45 @@ interface Window {
 
 /**
  * What the client knows of Frappe's rate-limit window, from the `X-RateLimit-*` headers of its
- * responses (one gauge per request executor, fed by every request it sends). Bulk calls ask it
- * before each request, so they pause at the end of a window instead of running into 429s.
+ * responses (one gauge per request executor, fed by every request it sends). Paced requests ask
+ * it first, so bulk calls pause at the end of a window instead of running into 429s.
  *
  * Frappe counts a request's server time after it ran, reports `Remaining` as it stood when the
- * request started, and admits a request while its counter is not over the limit. So after the
- * request that reported `Remaining`, and every request sent since (answered or still in flight),
- * have been counted, the window is left with about `Remaining - cost × (1 + sent since)`; the next
- * request fits while that is not negative. The cost of one request is the drop in `Remaining`
+ * request started, and admits a request while its counter is not over the limit. So once the
+ * request that reported `Remaining`, every request sent since, and every earlier one still in
+ * flight have been counted, the window is left with about `Remaining - cost × (1 + those)`; one
+ * more request fits while that is not negative. The cost of one request is the drop in `Remaining`
  * between two answers of the same window, per request sent in between; until known, a tenth of
  * the budget.
  */
 export class RateLimitGauge {
   private window: Window | undefined;
   private costMicros: number | undefined;
-  /** Requests begun (or promised by `reserve`), numbered in the order they go. */
+  /** Requests begun, numbered in the order they go. */
   private sent = 0;
-  /** Requests `reserve` let through that have not begun yet. */
-  private reserved = 0;
+  /** Requests begun and not answered yet, by sequence number. */
+  private readonly inFlight = new Set<number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** A request is about to be sent: its sequence number, for `observe`. */
+  /**
+   * A request is about to be sent: its sequence number, for `observe`. Call it in the same tick
+   * as `waitMs` said 0, so that callers running at once see each other's requests.
+   */
   begin(): number {
-    if (this.reserved > 0) {
-      // Counted already when `reserve` let a bulk call's request through.
-      this.reserved -= 1;
-      return this.sent;
-    }
     this.sent += 1;
+    this.inFlight.add(this.sent);
     return this.sent;
   }
 
+  /** Request `sequence` ended without an answer to read (a network failure, an abort). */
+  end(sequence: number): void {
+    this.inFlight.delete(sequence);
+  }
+
   /** Takes the window from the headers of request `sequence`'s answer; none there changes nothing. */
-  observe(headers: HeaderSource | undefined, sequence: number = this.sent): void {
+  observe(headers: HeaderSource | undefined, sequence: number): void {
+    this.inFlight.delete(sequence);
     const reported = rateLimitFrom(headers);
     if (
       reported?.limitMicros === undefined ||
@@ -62,13 +67,18 @@ export class RateLimitGauge {
     // The same window: its end within a second of the known one (Reset is in whole seconds).
     if (current && Math.abs(current.endsAt - endsAt) < 1000) {
       if (reported.remainingMicros < current.remainingMicros) {
-        const between = Math.max(1, sequence - current.reportedBy);
-        this.costMicros = (current.remainingMicros - reported.remainingMicros) / between;
+        const drop = current.remainingMicros - reported.remainingMicros;
+        const between = sequence - current.reportedBy;
+        // Two requests in a row show one request's cost; further apart, a request sent in between
+        // may reach the site after the later one, so the average is only a floor.
+        this.costMicros = between === 1 ? drop : Math.max(this.costMicros ?? 0, drop / Math.max(1, between));
         current.remainingMicros = reported.remainingMicros;
         current.reportedBy = sequence;
       }
       return;
     }
+    // An answer to a request older than the window's report says nothing newer.
+    if (current && sequence < current.reportedBy && endsAt < current.endsAt) return;
     this.window = {
       limitMicros: reported.limitMicros,
       endsAt,
@@ -77,26 +87,17 @@ export class RateLimitGauge {
     };
   }
 
-  /**
-   * Asks to send one more request of a bulk call: 0 when it fits the window (and it is counted as
-   * sent from now on), else how many ms until the window resets.
-   */
-  reserve(): number {
-    const wait = this.waitMs();
-    if (wait === 0) {
-      this.sent += 1;
-      this.reserved += 1;
-    }
-    return wait;
-  }
-
-  private waitMs(): number {
+  /** How long the next request should wait for the window to reset: 0 while it fits. */
+  waitMs(): number {
     const window = this.window;
     if (!window) return 0;
     const untilReset = window.endsAt - this.now();
     if (untilReset <= 0) return 0;
     const cost = this.costMicros ?? window.limitMicros * FIRST_GUESS_SHARE;
-    const sentSince = this.sent - window.reportedBy;
-    return window.remainingMicros - cost * (1 + sentSince) >= 0 ? 0 : untilReset;
+    // Not in `Remaining` yet: the requests sent after the reporting one, and those sent before it
+    // still unanswered (they may have reached the site after it).
+    let uncounted = this.sent - window.reportedBy;
+    for (const sequence of this.inFlight) if (sequence < window.reportedBy) uncounted += 1;
+    return window.remainingMicros - cost * (1 + uncounted) >= 0 ? 0 : untilReset;
   }
 }

@@ -9,6 +9,7 @@ import { sleep } from '../transport/sleep';
 import type { TransportRequest, TransportResponse } from '../transport/transport';
 import { sendAuthorized, TokenStepFailure } from './authorized-request';
 import { RateLimitGauge } from './rate-limit-gauge';
+import { currentPacedCall } from './rate-limit-pacing';
 import { isIdempotentMethod, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy';
 
 export interface ExecuteOptions extends RequestOptions {
@@ -158,12 +159,30 @@ export class RequestExecutor {
     await sleep(delayMs, scope.signal);
   }
 
+  /**
+   * A paced request (insertMany, iterateList) waits while Frappe's rate-limit window has no room
+   * for it, up to `maxRetryAfterSeconds`; a wait the call's deadline would cut short is skipped
+   * (the site then answers for itself). Logged at info; an abort ends it with the call's error.
+   */
+  private async waitForRateLimitWindow(call: string, scope: CallScope): Promise<void> {
+    const waitMs = Math.min(this.rateLimit.waitMs(), this.policy.maxRetryAfterSeconds * 1000);
+    if (waitMs <= 0 || waitMs >= scope.remainingMs()) return;
+    this.observer.log('info', `${call}: pausing ${waitMs} ms until the site's rate-limit window resets`, {
+      call,
+      waitMs,
+    });
+    await sleep(waitMs, scope.signal);
+  }
+
   private async attempt(
     config: TransportRequest,
     method: string,
     scope: CallScope,
     call: CallObservation,
   ): Promise<TransportResponse> {
+    const paced = currentPacedCall();
+    if (paced) await this.waitForRateLimitWindow(paced, scope);
+    // In the same tick as the gauge said there is room: callers at once see each other's requests.
     const sequence = this.rateLimit.begin();
     const { response, tokensUsed } = await sendAuthorized(
       this.lifecycle,
@@ -171,7 +190,10 @@ export class RequestExecutor {
       config,
       scope,
       call,
-    );
+    ).catch((error: unknown) => {
+      this.rateLimit.end(sequence);
+      throw error;
+    });
     this.rateLimit.observe(response.headers as Record<string, unknown>, sequence);
     if (response.status >= 200 && response.status < 300) return response;
     throw errorFromResponse({
