@@ -111,8 +111,24 @@ export class FrappeOAuthClient {
    * the token key that started the authorization. With `binding`, the callback must carry the
    * value given to getAuthorizationUrl; a callback from another browser is refused before the
    * code is exchanged and leaves the authorization for the right one.
-   * @throws AuthorizationDeniedError when the user clicked Deny.
-   * @throws AuthorizationCallbackError when the state or the binding does not match.
+   *
+   * @param callbackUrl the full URL the browser came back to (with `code` and `state`), as a
+   *   string or URL; a path with its query is enough
+   * @param callbackOptions `binding` (as given to getAuthorizationUrl), and `signal` / `timeoutMs`
+   *   for this call (default the `timeoutMs` option)
+   * @returns the stored token, with `user` set to the verified Frappe user
+   * @throws {AuthorizationDeniedError} the user clicked Deny (`error=access_denied`)
+   * @throws {AuthorizationCallbackError} the URL does not parse or carries no code or state; the
+   *   state matches no pending authorization (expired after `pendingAuthorizationTtlSeconds`,
+   *   already used, or forged); the binding differs; or the id_token fails verification
+   * @throws {FrappeOAuthError} the callback carries another OAuth error, or the token endpoint
+   *   refused the code (`invalid_grant`: expired or used; `invalid_client`: wrong secret)
+   * @throws {FrappeConfigurationError} the client has no `redirectUri`
+   * @throws {FrappeInputError} `callbackUrl` is not a string or URL, or the options are not an object
+   * @throws {TokenStoreError} the store failed or did not answer in time (pending authorization
+   *   or token write); sign in again
+   * @throws {FrappeServerError} the token endpoint or openid_profile answered 5xx
+   * @throws {FrappeNetworkError} no answer from the site, or `timeout` / `aborted`
    */
   async handleCallback(
     callbackUrl: string | URL,
@@ -128,6 +144,12 @@ export class FrappeOAuthClient {
     const { binding, ...options } = callbackOptions;
     const code = codeOf(callbackUrl);
     // While the callback is handled, its code and binding (and then the verifier) are secrets too.
+   *
+   * @param options `binding`: the browser-session value the callback must come back with
+   * @returns the site's `/api/method/frappe.integrations.oauth2.authorize` URL to send the user to
+   * @throws {FrappeConfigurationError} the client has no `redirectUri`
+   * @throws {FrappeInputError} `options` is not an object, or `binding` is not a non-empty string
+   * @throws {TokenStoreError} the pending authorization could not be written to the store
     const release = this.context.secrets.hold(code, binding);
     try {
       const accepted = await this.requireFlow().accept(callbackUrl, { binding });
@@ -195,6 +217,19 @@ export class FrappeOAuthClient {
       throw new FrappeInputError({ message: 'loginWithPassword needs a non-empty username and password' });
     }
     const release = this.context.secrets.hold(password);
+   *
+   * @param options `onAuthorizationUrl` (required), `timeoutMs` for the whole flow (default 5
+   *   minutes) and `signal`
+   * @returns the stored token, as handleCallback resolves it
+   * @throws {FrappeConfigurationError} no `redirectUri`, or one that is not `http://` on a loopback
+   *   host with an explicit port; the port cannot be listened on; `onAuthorizationUrl` is missing
+   *   or failed (its error is the `cause`)
+   * @throws {AuthorizationDeniedError} the user clicked Deny
+   * @throws {AuthorizationCallbackError} as handleCallback: a callback that cannot be accepted
+   * @throws {FrappeOAuthError} as handleCallback: the code was refused
+   * @throws {TokenStoreError} the store failed while the authorization was started or finished
+   * @throws {FrappeNetworkError} `timeout` (the browser did not come back in time), `aborted`, or
+   *   the site could not be reached for the code exchange
     try {
       return await this.inScope('signing in with a password', options, async (scope) => {
         const response = await this.context.tokenEndpoint.password(
@@ -219,10 +254,30 @@ export class FrappeOAuthClient {
       this.lifecycle.importToken(bearerToken, scope),
     );
   }
+   *
+   * @param username the Frappe user (email or username)
+   * @param password that user's password; never logged, and scrubbed from any error
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the stored token, with `user` set once the site confirmed who it belongs to
+   * @throws {FrappeInputError} an empty username or password
+   * @throws {FrappeAuthenticationError} the site refused the credentials (401)
+   * @throws {FrappeOAuthError} the site refused the grant: `unsupported_grant_type` /
+   *   `unauthorized_client` where the password grant is gone (develop), `invalid_grant`
+   * @throws {AuthorizationCallbackError} the answer's id_token fails verification
+   * @throws {TokenStoreError} the token could not be written to the store; sign in again
+   * @throws {FrappeServerError} the token endpoint answered 5xx
+   * @throws {FrappeNetworkError} no answer from the site, or `timeout` / `aborted`
 
   /**
    * The stored token, or undefined. Rejects with TokenStoreError when the store fails, does not
-   * answer within `storeTimeoutMs`, or holds a value that is not a token.
+   * answer within `storeTimeoutMs`, or holds a value that is not a token. Sends no request.
+   *
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the token stored under this client's token key, as stored (it may have expired)
+   * @throws {TokenStoreError} reason `failed` / `timeout`: the store threw or did not answer;
+   *   `unreadable`: it holds something that is not a token
+   * @throws {FrappeInputError} `options` is not an object
+   * @throws {FrappeNetworkError} `aborted` / `timeout` of this call
    */
   getStoredToken(options: RequestOptions = {}): Promise<StoredToken | undefined> {
     return this.inScope('reading the stored token', options, (scope) => this.lifecycle.getStoredToken(scope));
@@ -233,8 +288,22 @@ export class FrappeOAuthClient {
    * wait while the current token is still valid. A caller whose `signal` aborts or whose
    * `timeoutMs` passes stops waiting (FrappeNetworkError, reason `aborted` / `timeout`); a refresh
    * it was waiting for goes on for everyone else.
-   * @throws AuthorizationRequiredError when no usable token exists and a person must sign in again.
-   * @throws TokenStoreError when the store fails or does not answer (transient: try again).
+   *
+   * @param options `signal` / `timeoutMs` for this call (default the `timeoutMs` option)
+   * @returns the access token, to send as `Authorization: Bearer <token>`
+   * @throws {AuthorizationRequiredError} nobody is signed in under this token key, the stored
+   *   value cannot be read as a token, or the site refused the refresh token (`invalid_grant`,
+   *   `invalid_client`, the 403/404 of v14/v15): a person must sign in again; the refusal is the
+   *   `cause`
+   * @throws {TokenStoreError} the store failed or did not answer within `storeTimeoutMs`
+   *   (transient: try again)
+   * @throws {FrappeServerError} the token had expired and its refresh failed with a 5xx after the
+   *   `refreshRetry` retries
+   * @throws {FrappeRateLimitError} the token had expired and its refresh stayed rate-limited (429)
+   * @throws {FrappeOAuthError} the token endpoint answered another OAuth error to the refresh
+   * @throws {FrappeNetworkError} `timeout` / `aborted` (this caller stops waiting), or the token
+   *   had expired and the token endpoint could not be reached
+   * @throws {FrappeInputError} `options` is not an object
    */
   getAccessToken(options: RequestOptions = {}): Promise<string> {
     return this.inScope('getting an access token', options, async (scope) => {
@@ -242,17 +311,67 @@ export class FrappeOAuthClient {
     });
   }
 
-  /** The openid_profile claims of the token's user (cached per token). */
+  /**
+   * The openid_profile claims of the token's user (cached per token): one request to
+   * `frappe.integrations.oauth2.openid_profile` unless the token was verified already.
+   *
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns `{ sub, email, name, roles, … }` as Frappe answers them
+   * @throws {AuthorizationRequiredError} as getAccessToken: nobody signed in, or the refresh refused
+   * @throws {TokenStoreError} the store failed or did not answer within `storeTimeoutMs`
+   * @throws {FrappeAuthenticationError} openid_profile refused a token it had accepted (401)
+   * @throws {FrappePermissionError} the same with 403
+   * @throws {FrappeOAuthError} the same, answered in Frappe's OAuth error shape
+   * @throws {FrappeServerError} openid_profile (or a needed refresh) answered 5xx
+   * @throws {FrappeNetworkError} the site could not be reached, or `timeout` / `aborted`
+   * @throws {FrappeInputError} `options` is not an object
+   */
   getProfile(options: RequestOptions = {}): Promise<FrappeProfile> {
     return this.inScope('reading the profile', options, (scope) => this.lifecycle.getProfile(scope));
   }
 
-  /** Revokes the stored token at Frappe (access and refresh token together), then deletes it. */
+   *
+   * @param bearerToken `{ access_token, token_type, expires_in?, refresh_token?, scope?, … }`, or
+   *   a stored token (with `expires_at`, trusted as stored by another client), or its JSON text
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the token as stored under this client's token key
+   * @throws {FrappeInputError} not JSON, not bearer-token JSON (`access_token` and `token_type` at
+   *   least), or a stored token with fields of the wrong type
+   * @throws {AuthorizationRequiredError} openid_profile refused the token and it has no refresh
+   *   token (one with a refresh token is stored as expired, and refreshed on first use)
+   * @throws {TokenStoreError} the store failed or did not answer within `storeTimeoutMs`
+   * @throws {FrappeServerError} openid_profile answered 5xx
+   * @throws {FrappeNetworkError} openid_profile could not be reached, or `timeout` / `aborted`
+  /**
+   * Revokes the stored token at Frappe (access and refresh token together), then deletes it. A
+   * refresh in flight is waited for and its pair revoked too. If a revocation fails the token
+   * stays stored, so that a retry can revoke it rather than leave a live pair behind. Resolves
+   * when nothing is stored.
+   *
+   * @param options `signal` / `timeoutMs` for this call
+   * @throws {TokenStoreError} the store failed or did not answer within `storeTimeoutMs`
+   * @throws {FrappeOAuthError} the revocation endpoint refused with an OAuth error (the token
+   *   stays stored)
+   * @throws {FrappeServerError} the revocation endpoint answered 5xx (the token stays stored)
+   * @throws {FrappeError} the revocation endpoint answered another status, as its subclass for
+   *   that status (the token stays stored)
+   * @throws {FrappeNetworkError} the site could not be reached, or `timeout` / `aborted`
+   * @throws {FrappeInputError} `options` is not an object
+   */
   logout(options: RequestOptions = {}): Promise<void> {
     return this.inScope('logging out', options, (scope) => this.lifecycle.logout(scope));
   }
 
-  /** A client for another stored token (another Frappe user), sharing configuration, store, lock and HTTP agents. */
+  /**
+   * A client for another stored token (another Frappe user), sharing configuration, store, lock
+   * and HTTP agents. Cheap: build one per request if that is simpler; clients of one key share
+   * that key's token state.
+   *
+   * @param tokenKey the stored token to use, e.g. your own user id
+   * @returns a client whose calls act as that key's Frappe user and whose `on` hears that key's
+   *   events only
+   * @throws {FrappeInputError} `tokenKey` is not a non-empty string
+   */
   withTokenKey(tokenKey: string): FrappeOAuthClient {
     if (typeof tokenKey !== 'string' || tokenKey === '') {
       throw new FrappeInputError({ message: 'withTokenKey needs a non-empty string' });
@@ -262,7 +381,32 @@ export class FrappeOAuthClient {
 
   // ── documents ────────────────────────────────────────────────────────────────────────────
 
-  /** A document by name, child tables included (`GET /api/resource/<DocType>/<name>`). */
+  /**
+   * A document by name, child tables included (`GET /api/resource/<DocType>/<name>`, or
+   * `/api/v2/document/…` with `apiVersion: 'v2'`). Retried on transient failures.
+   *
+   * Like every REST call below, it rejects with AuthorizationRequiredError when nobody is signed
+   * in under this token key or the site refused the refresh token; TokenStoreError when the store
+   * fails or does not answer within `storeTimeoutMs`; FrappeRateLimitError / FrappeServerError
+   * once a 429 / 5xx outlasts the `retry` retries; FrappeNetworkError when no answer came (after
+   * the retries), or with reason `timeout`, `aborted` or `too_large` (`maxResponseBytes`).
+   *
+   * @param doctype the DocType, e.g. `'Sales Order'`
+   * @param name the document's name (any characters: it is encoded for the path)
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the document as Frappe answers it, typed `T`
+   * @throws {FrappeInputError} an empty doctype or name, `.` / `..`, or a lone surrogate
+   * @throws {FrappeNotFoundError} no such document or DocType (404)
+   * @throws {FrappePermissionError} the user may not read it (403; newer sites also mask a missing
+   *   document this way)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer of another status, or a 2xx that is not a document
+   */
   getDoc<T = Record<string, unknown>>(doctype: string, name: string, options?: RequestOptions): Promise<T> {
     return getDoc<T>(this.documents, doctype, name, options);
   }
@@ -304,8 +448,44 @@ export class FrappeOAuthClient {
     return iterateDeleted<T>(this.documents, doctype, options);
   }
 
-  /** `frappe.client.get_count`. */
+  /**
+   * How many documents match (`frappe.client.get_count`).
+   *
+   * @param doctype the DocType
+   * @param filters conditions in list or dict form, as getList's; none counts every document
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the count
+   * @throws {FrappeInputError} an empty doctype, or filters getList would refuse
+   * @throws {FrappePermissionError} the user may not read the DocType (403)
+   * @throws {FrappeValidationError} Frappe refused the filters (417)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer of another status, or one that is not a count
+   */
   getCount<T = Record<string, unknown>>(
+   *
+   * @param doctype the DocType, e.g. `'Customer'`
+   * @param options `fields`, `filters`, `orFilters`, `orderBy`, `limit`, `start`, and `signal` /
+   *   `timeoutMs` for this call
+   * @returns the rows, with the fields asked for (Frappe's default: `name` only)
+   * @throws {FrappeInputError} an empty doctype; `fields` not an array of names; filters that are
+   *   neither conditions nor an object, with an unknown operator, or a value JSON cannot carry
+   *   (undefined, BigInt, a cycle); an `orderBy` that is not `'<field> asc|desc'`; a `limit` or
+   *   `start` that is not an integer ≥ 0
+   * @throws {FrappePermissionError} the user may not read the DocType (403)
+   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
+   * @throws {FrappeNotFoundError} no such DocType (404)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer of another status, or a 2xx that is not a list
     doctype: string,
     filters?: Filters<NoInfer<T>>,
     options?: RequestOptions,
@@ -313,17 +493,78 @@ export class FrappeOAuthClient {
     return getCount(this.documents, doctype, filters as Filters, options);
   }
 
-  /** `frappe.client.get_value`: one field's value, or an object of several fields. */
+  /**
+   * `frappe.client.get_value`: fields of the first document matching a name or filters.
+   *
+   * @param doctype the DocType
+   * @param fieldnames one field name (resolves its value) or a list (resolves an object of them)
+   * @param filtersOrName the document's name, or filters in list or dict form
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the value, or `{ field: value }` for a list of fields
+   * @throws {FrappeInputError} an empty doctype; `fieldnames` empty or not names; an empty name or
+   *   no filters (which would match any document)
+   * @throws {FrappePermissionError} the user may not read the document (403)
+   * @throws {FrappeValidationError} Frappe refused the fields or filters (417)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   getValue<T = unknown>(
     doctype: string,
     fieldnames: string | string[],
     filtersOrName: string | Filters | FilterDict,
+   *
+   * Nothing is sent until the first `next()` (the first turn of `for await`); the errors below
+   * come from `next()`, so from the loop, and end the iteration.
+   *
+   * @param doctype the DocType, e.g. `'Sales Invoice'`
+   * @param options `fields`, `filters`, `pageSize` (default 500), `checkpointKey`, `onProgress`,
+   *   and `signal` / `timeoutMs` (each page's request)
+   * @returns an async iterable of the rows in (`modified`, `name`) order
+   * @throws {FrappeInputError} an empty doctype; bad `fields` or `filters` (as getList); a
+   *   `pageSize` that is not an integer ≥ 1; an empty `checkpointKey`; an `onProgress` that is not
+   *   a function
+   * @throws {TokenStoreError} the checkpoint could not be read or written, or the stored one is
+   *   unreadable (reason `unreadable`); and as every REST call, the token's store failing
+   * @throws {FrappeError} a page that does not move past the last row (the same page again): the
+   *   iteration stops rather than loop; or a row without string `modified` and `name`
+   * @throws {FrappePermissionError} the user may not read the DocType (403)
+   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
     options?: RequestOptions,
   ): Promise<T> {
     return getValue<T>(this.documents, doctype, fieldnames, filtersOrName as Filters, options);
   }
 
-  /** `frappe.client.set_value`: `(field, value)` or an object of values; resolves the document. */
+  /**
+   * `frappe.client.set_value`: `(field, value)` or an object of values. Retried like a read, as
+   * setting the same values twice has the effect of once.
+   *
+   * @param doctype the DocType
+   * @param name the document's name
+   * @param fieldOrValues a field name (then `value` is its new value), or `{ field: value, … }`
+   * @param value the new value when `fieldOrValues` is a field name
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the updated document
+   * @throws {FrappeInputError} an empty doctype or name; neither a field name nor an object; a
+   *   value JSON cannot carry
+   * @throws {FrappeNotFoundError} no such document (404)
+   * @throws {FrappePermissionError} the user may not write it (403)
+   * @throws {FrappeValidationError} Frappe refused the value (417), e.g. UpdateAfterSubmitError
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   setValue<T = Record<string, unknown>>(
     doctype: string,
     name: string,
@@ -346,7 +587,30 @@ export class FrappeOAuthClient {
     return insertDoc<T>(this.documents, doctype, doc as Record<string, unknown>, options);
   }
 
-  /** `frappe.client.insert_many` in chunks of Frappe's 200 limit; resolves the names in order. */
+  /**
+   * `frappe.client.insert_many` in chunks of Frappe's 200 limit; resolves the names in order.
+   * Every document is checked before the first chunk goes. A chunk is not repeated after an
+   * ambiguous failure (it could insert twice); a failed chunk rejects and the chunks before it
+   * stay inserted.
+   *
+   * @param doctype the DocType of every document
+   * @param docs the documents' fields
+   * @param options `onProgress` (after each chunk), and `signal` / `timeoutMs` for this call
+   * @returns the new documents' names, in the order of `docs`
+   * @throws {FrappeInputError} an empty doctype, `docs` not an array, a document that is not an
+   *   object or holds a value JSON cannot carry, an `onProgress` that is not a function
+   * @throws {FrappeValidationError} Frappe refused a document of a chunk (417); the earlier chunks
+   *   are inserted
+   * @throws {FrappeDuplicateEntryError} a name in a chunk exists already (409)
+   * @throws {FrappePermissionError} the user may not create them (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx (a chunk that may have been processed is not repeated)
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer whose names are not strings
+   */
   insertMany(
     doctype: string,
     docs: Record<string, unknown>[],
@@ -357,7 +621,27 @@ export class FrappeOAuthClient {
 
   /**
    * Updates fields of a document. With `modified` (the value you read) a concurrent change at the
-   * server becomes FrappeConflictError; without it the last writer wins.
+   * server becomes FrappeConflictError; without it the last writer wins. A partial merge (`PUT`),
+   * retried like any PUT.
+   *
+   * @param doctype the DocType
+   * @param name the document's name
+   * @param changes the fields to change (child tables are replaced as given)
+   * @param options `modified` for optimistic locking, and `signal` / `timeoutMs` for this call
+   * @returns the document after the update
+   * @throws {FrappeInputError} an empty doctype or name, changes that are not an object or hold a
+   *   value JSON cannot carry, a `modified` that is not a string
+   * @throws {FrappeConflictError} `modified` given and the document changed since (417
+   *   TimestampMismatchError); a FrappeValidationError too
+   * @throws {FrappeNotFoundError} no such document (404)
+   * @throws {FrappeValidationError} Frappe refused the values (417), e.g. UpdateAfterSubmitError
+   * @throws {FrappePermissionError} the user may not write it (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
    */
   updateDoc<T = Record<string, unknown>>(
     doctype: string,
@@ -368,12 +652,72 @@ export class FrappeOAuthClient {
     return updateDoc<T>(this.documents, doctype, name, changes as Record<string, unknown>, options);
   }
 
-  /** Deletes a document; a retried delete that finds it gone resolves. */
+  /**
+   * Deletes a document (`DELETE`, retried like any DELETE); a retried delete that finds it gone
+   * resolves.
+   *
+   * @param doctype the DocType
+   * @param name the document's name
+   * @param options `signal` / `timeoutMs` for this call
+   * @throws {FrappeInputError} an empty doctype or name
+   * @throws {FrappeNotFoundError} no such document (404 on the first attempt)
+   * @throws {FrappeValidationError} Frappe refused (417), e.g. LinkExistsError: other documents
+   *   link to it, or it is submitted
+   * @throws {FrappePermissionError} the user may not delete it (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   deleteDoc(doctype: string, name: string, options?: RequestOptions): Promise<void> {
     return deleteDoc(this.documents, doctype, name, options);
+   *
+   * @param doctype the DocType
+   * @param doc the document's fields (and child table rows); `name` to choose its name, which
+   *   must be the one Frappe would give it (for DocTypes named by a field, that field's value)
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the inserted document as Frappe stored it (name, defaults, child rows)
+   * @throws {FrappeInputError} an empty doctype, a document that is not an object, or a value JSON
+   *   cannot carry
+   * @throws {FrappeDuplicateEntryError} a document of that name exists (409), and is not the one
+   *   this call sent
+   * @throws {FrappeValidationError} Frappe refused the document (417): MandatoryError,
+   *   LinkValidationError, …; `excType` names it
+   * @throws {FrappePermissionError} the user may not create it (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx; without a chosen `name`, not retried once it may have
+   *   been processed (the document may exist)
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`; without a chosen
+   *   `name`, the document may exist
   }
 
-  /** Submits a draft of a submittable DocType (docstatus 0 → 1). */
+  /**
+   * Submits a draft of a submittable DocType (docstatus 0 → 1): reads it, then
+   * `frappe.client.submit` with what was read (so a change since is a conflict). An already
+   * submitted document resolves as it is; a retried submit that finds it submitted resolves.
+   *
+   * @param doctype a submittable DocType, e.g. `'Sales Invoice'`
+   * @param name the draft's name
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the submitted document
+   * @throws {FrappeInputError} an empty doctype or name
+   * @throws {FrappeNotFoundError} no such document (404)
+   * @throws {FrappeConflictError} the document changed between the read and the submit (417)
+   * @throws {FrappeValidationError} Frappe refused (417): a DocType that is not submittable, a
+   *   cancelled document, a failed validation
+   * @throws {FrappePermissionError} the user may not submit it (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   submitDoc<T = Record<string, unknown>>(
     doctype: string,
     name: string,
@@ -382,7 +726,26 @@ export class FrappeOAuthClient {
     return submitDoc<T>(this.documents, doctype, name, options);
   }
 
-  /** Cancels a submitted document (docstatus 1 → 2). */
+  /**
+   * Cancels a submitted document (docstatus 1 → 2) with `frappe.client.cancel`; a retried cancel
+   * that finds it cancelled resolves.
+   *
+   * @param doctype a submittable DocType
+   * @param name the submitted document's name
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the cancelled document
+   * @throws {FrappeInputError} an empty doctype or name
+   * @throws {FrappeNotFoundError} no such document (404)
+   * @throws {FrappeValidationError} Frappe refused (417): not submitted, or linked documents
+   *   that must be cancelled first
+   * @throws {FrappePermissionError} the user may not cancel it (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   cancelDoc<T = Record<string, unknown>>(
     doctype: string,
     name: string,
@@ -391,7 +754,28 @@ export class FrappeOAuthClient {
     return cancelDoc<T>(this.documents, doctype, name, options);
   }
 
-  /** `frappe.client.rename_doc`; resolves the new name. */
+  /**
+   * `frappe.client.rename_doc`; a retried rename that finds it done resolves.
+   *
+   * @param doctype the DocType (it must allow renaming)
+   * @param oldName the document's current name
+   * @param newName its new name
+   * @param options `merge: true` to merge into an existing `newName`, and `signal` / `timeoutMs`
+   * @returns the new name, as Frappe made it
+   * @throws {FrappeInputError} an empty doctype, oldName or newName
+   * @throws {FrappeNotFoundError} no document `oldName` (404)
+   * @throws {FrappeValidationError} Frappe refused (417): `newName` exists and `merge` is not set,
+   *   `merge` into a name that does not exist, no write permission, or a DocType that does not
+   *   allow renaming (Frappe's rename checks raise its plain ValidationError for each)
+   * @throws {FrappePermissionError} the user may not read the document (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer without the new name
+   */
   renameDoc(
     doctype: string,
     oldName: string,
@@ -401,7 +785,29 @@ export class FrappeOAuthClient {
     return renameDoc(this.documents, doctype, oldName, newName, options);
   }
 
-  /** A whitelisted document method (`run_method`); POST by default, GET with `httpMethod: 'GET'`. */
+  /**
+   * A whitelisted document method (`run_method`; v2: `/api/v2/document/…/method/<method>`); POST
+   * by default, GET with `httpMethod: 'GET'`. A POST is retried only when it was surely not
+   * processed, or with `idempotent: true`.
+   *
+   * @param doctype the DocType
+   * @param name the document's name
+   * @param method the method's name on the document's class
+   * @param args its arguments (a JSON body for POST, the query for GET)
+   * @param options `httpMethod`, `idempotent`, and `signal` / `timeoutMs` for this call
+   * @returns what the method returned (undefined for None)
+   * @throws {FrappeInputError} an empty doctype or name, a method name that is not a name, or
+   *   args that are not an object of JSON values
+   * @throws {FrappePermissionError} the method is not whitelisted, or the user may not run it (403)
+   * @throws {FrappeNotFoundError} no such document (404)
+   * @throws {FrappeValidationError} the method threw a validation error (417)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx: the method raised (500), or the site is down
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   runDocMethod<T = unknown>(
     doctype: string,
     name: string,
@@ -412,12 +818,52 @@ export class FrappeOAuthClient {
     return runDocMethod<T>(this.documents, doctype, name, method, args, options);
   }
 
-  /** A whitelisted method (`/api/method/<dotted.path>`); resolves its `message`. POST unless `httpMethod: 'GET'`. */
+  /**
+   * A whitelisted method (`/api/method/<dotted.path>`; v2: `/api/v2/method/…`); resolves its
+   * `message` (v2: `data`). POST unless `httpMethod: 'GET'`; a POST is retried only when it was
+   * surely not processed, or with `idempotent: true`.
+   *
+   * @param method the dotted path, e.g. `'frappe.auth.get_logged_user'`
+   * @param params its arguments (a JSON body for POST, the query for GET)
+   * @param options `httpMethod`, `idempotent`, and `signal` / `timeoutMs` for this call
+   * @returns the method's return value (undefined when it answered none)
+   * @throws {FrappeInputError} a method that is not a dotted name, or params that are not an
+   *   object of JSON values
+   * @throws {FrappePermissionError} the method is not whitelisted, or the user may not call it (403)
+   * @throws {FrappeValidationError} the method threw a validation error, or does not exist (417)
+   * @throws {FrappeNotFoundError} the method raised DoesNotExistError (404)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429 or a method's own limit) past the retries
+   * @throws {FrappeServerError} a 5xx: the method raised (500), or the site is down
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   */
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
     return call<T>(this.documents, method, params, options);
   }
 
-  /** Uploads a file (`upload_file`), optionally attached to a document; resolves the File document. */
+  /**
+   * Uploads a file (`POST /api/method/upload_file`, multipart), optionally attached to a
+   * document. Not repeated once it may have reached the server.
+   *
+   * @param input `file` (Buffer, Uint8Array, Blob or string), `fileName`, and optionally
+   *   `doctype` + `docname` to attach it, `isPrivate`, `folder` (default Frappe's `Home`)
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the File document Frappe created (`name`, `file_url`, `is_private`, …)
+   * @throws {FrappeInputError} no input object, no `fileName`, `doctype` without `docname` (or
+   *   the reverse), a `file` of another type
+   * @throws {FrappePermissionError} the user may not upload, or not attach to that document (403)
+   * @throws {FrappeValidationError} Frappe refused the file (417): a type or size the site
+   *   does not allow
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx (not repeated once it may have been processed)
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer that is not a File document
+   */
   uploadFile(input: UploadFileInput, options?: RequestOptions): Promise<FrappeFileDoc> {
     return uploadFile(this.documents, input, options);
   }
@@ -458,15 +904,44 @@ export class FrappeOAuthClient {
     return this.subscribe(event, listener, false);
   }
 
-  /** As `on`, for the next event only. */
+  /**
+   * As `on`, for the next event only.
+   *
+   * @param event `'token'`, `'request'` or `'retry'`
+   * @param listener called once, with the next event's payload
+   * @returns this client, to chain calls
+   * @throws {FrappeInputError} an unknown event name, or a listener that is not a function
+   */
   once(event: 'token', listener: TokenEventListener): this;
   once(event: 'request', listener: RequestEventListener): this;
+   *
+   * @param config `url` (a path on the site), `method`, `params`, `data`, `headers`, and
+   *   `signal` / `timeoutMs` / `idempotent`
+   * @returns `{ data, status, statusText, headers }`, `data` parsed when it is JSON
+   * @throws {FrappeInputError} no config object or `url`, a key FrappeRequestConfig does not have,
+   *   a `method` that is not an HTTP method, a `signal` that is not an AbortSignal, a `timeoutMs`
+   *   that is not positive, `params` that are not strings, numbers or booleans
+   * @throws {FrappeError} a non-2xx answer, as the subclass its status or `exc_type` names:
+   *   FrappeNotFoundError (404), FrappePermissionError (403), FrappeValidationError (417), …
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries (a POST only with `idempotent: true`, or
+   *   when surely not processed)
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
   once(event: 'retry', listener: RetryEventListener): this;
   once(event: ClientEventName, listener: AnyListener): this {
     return this.subscribe(event, listener, true);
   }
 
-  /** Removes a listener given to `on` or `once` for that event. */
+  /**
+   * Removes a listener given to `on` or `once` for that event; one never given is ignored.
+   *
+   * @param event the event it was given for
+   * @param listener the function given to `on` / `once`
+   * @returns this client, to chain calls
+   */
   off(event: 'token', listener: TokenEventListener): this;
   off(event: 'request', listener: RequestEventListener): this;
   off(event: 'retry', listener: RetryEventListener): this;
@@ -479,11 +954,21 @@ export class FrappeOAuthClient {
     return this;
   }
 
-  /** Releases the HTTP agents (shared with withTokenKey clients). Nothing else keeps Node alive. */
+  /**
+   * Releases the HTTP agents (shared with withTokenKey clients). Nothing else keeps Node alive.
+   * The stored tokens stay; the client should not be used afterwards.
+   *
+   * @returns once the agents are released; never rejects
+   */
   async close(): Promise<void> {
     this.context.transport.close();
   }
 
+   *
+   * @param event `'token'`, `'request'` or `'retry'`
+   * @param listener called with the event's payload; given again, it is registered once
+   * @returns this client, to chain calls
+   * @throws {FrappeInputError} an unknown event name, or a listener that is not a function
   /**
    * What `JSON.stringify(client)` (and test runners' printouts) show: the site, the client id and
    * the token key. Never the client secret, a token or anything else the client holds.
@@ -521,6 +1006,8 @@ export class FrappeOAuthClient {
     const registered: AnyListener = once
       ? (payload) => {
           this.listeners.get(event)?.delete(listener);
+   *
+   * @returns `{ baseUrl, clientId, tokenKey }`
           return listener(payload);
         }
       : listener;
@@ -531,6 +1018,11 @@ export class FrappeOAuthClient {
       this.listeners.set(event, byListener);
     }
     byListener.set(listener, registered);
+   *
+   * @param _depth the depth Node inspects at (unused: the printout is flat)
+   * @param options Node's inspect options (colours and the like), passed on
+   * @param nodeInspect Node's own `util.inspect`
+   * @returns `FrappeOAuthClient { baseUrl, clientId, tokenKey }`
     this.busFor(event).subscribe(registered, this.eventFilter, once);
     return this;
   }
