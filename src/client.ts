@@ -59,6 +59,17 @@ export class FrappeOAuthClient {
   /** A withTokenKey client hears only its own key's events; the client built with `new` hears all. */
   private readonly eventFilter: string | undefined;
 
+  /**
+   * Checks the options, fills in the defaults and builds the parts the client shares with its
+   * `withTokenKey` clients (store, refresh lock, HTTP agents). Sends nothing: the first request
+   * goes out with the first call that needs one.
+   *
+   * @param options the site (`baseUrl`), the OAuth Client (`clientId`, `clientSecret`,
+   *   `redirectUri`) and the optional settings of the README's Options table
+   * @throws {FrappeConfigurationError} an option is missing or invalid (the message names it), or
+   *   `baseUrl` / `redirectUri` is plain http to a host that is not loopback without
+   *   `allowInsecureHttp`
+   */
   constructor(options: FrappeOAuthClientOptions);
   /** @internal used by withTokenKey */
   constructor(options: FrappeOAuthClientOptions, shared: { context: SharedContext; tokenKey: string });
@@ -94,6 +105,12 @@ export class FrappeOAuthClient {
    * session id), and the same value to `handleCallback`: it stops login CSRF, where an attacker
    * gets a victim's browser to finish an authorization the attacker started. Only its SHA-256
    * digest is stored.
+   *
+   * @param options `binding`: the browser-session value the callback must come back with
+   * @returns the site's `/api/method/frappe.integrations.oauth2.authorize` URL to send the user to
+   * @throws {FrappeConfigurationError} the client has no `redirectUri`
+   * @throws {FrappeInputError} `options` is not an object, or `binding` is not a non-empty string
+   * @throws {TokenStoreError} the pending authorization could not be written to the store
    */
   async getAuthorizationUrl(options: AuthorizationBindingOptions = {}): Promise<string> {
     if (options === null || typeof options !== 'object') {
@@ -144,12 +161,6 @@ export class FrappeOAuthClient {
     const { binding, ...options } = callbackOptions;
     const code = codeOf(callbackUrl);
     // While the callback is handled, its code and binding (and then the verifier) are secrets too.
-   *
-   * @param options `binding`: the browser-session value the callback must come back with
-   * @returns the site's `/api/method/frappe.integrations.oauth2.authorize` URL to send the user to
-   * @throws {FrappeConfigurationError} the client has no `redirectUri`
-   * @throws {FrappeInputError} `options` is not an object, or `binding` is not a non-empty string
-   * @throws {TokenStoreError} the pending authorization could not be written to the store
     const release = this.context.secrets.hold(code, binding);
     try {
       const accepted = await this.requireFlow().accept(callbackUrl, { binding });
@@ -183,6 +194,19 @@ export class FrappeOAuthClient {
    * authorize URL to `onAuthorizationUrl` (print it, or open the user's browser), and resolves
    * with the stored token once the browser comes back. Rejects as `handleCallback` does, or with
    * FrappeNetworkError on timeout (default 5 minutes) or abort.
+   *
+   * @param options `onAuthorizationUrl` (required), `timeoutMs` for the whole flow (default 5
+   *   minutes) and `signal`
+   * @returns the stored token, as handleCallback resolves it
+   * @throws {FrappeConfigurationError} no `redirectUri`, or one that is not `http://` on a loopback
+   *   host with an explicit port; the port cannot be listened on; `onAuthorizationUrl` is missing
+   *   or failed (its error is the `cause`)
+   * @throws {AuthorizationDeniedError} the user clicked Deny
+   * @throws {AuthorizationCallbackError} as handleCallback: a callback that cannot be accepted
+   * @throws {FrappeOAuthError} as handleCallback: the code was refused
+   * @throws {TokenStoreError} the store failed while the authorization was started or finished
+   * @throws {FrappeNetworkError} `timeout` (the browser did not come back in time), `aborted`, or
+   *   the site could not be reached for the code exchange
    */
   async authorizeViaLoopback(options: LoopbackOptions): Promise<StoredToken> {
     const redirectUri = this.context.options.redirectUri;
@@ -207,6 +231,19 @@ export class FrappeOAuthClient {
   /**
    * The resource-owner password grant, where the site still has it (removed in Frappe develop).
    * Meant for scripts and terminals; web apps should use the authorization-code flow.
+   *
+   * @param username the Frappe user (email or username)
+   * @param password that user's password; never logged, and scrubbed from any error
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the stored token, with `user` set once the site confirmed who it belongs to
+   * @throws {FrappeInputError} an empty username or password
+   * @throws {FrappeAuthenticationError} the site refused the credentials (401)
+   * @throws {FrappeOAuthError} the site refused the grant: `unsupported_grant_type` /
+   *   `unauthorized_client` where the password grant is gone (develop), `invalid_grant`
+   * @throws {AuthorizationCallbackError} the answer's id_token fails verification
+   * @throws {TokenStoreError} the token could not be written to the store; sign in again
+   * @throws {FrappeServerError} the token endpoint answered 5xx
+   * @throws {FrappeNetworkError} no answer from the site, or `timeout` / `aborted`
    */
   async loginWithPassword(
     username: string,
@@ -217,19 +254,6 @@ export class FrappeOAuthClient {
       throw new FrappeInputError({ message: 'loginWithPassword needs a non-empty username and password' });
     }
     const release = this.context.secrets.hold(password);
-   *
-   * @param options `onAuthorizationUrl` (required), `timeoutMs` for the whole flow (default 5
-   *   minutes) and `signal`
-   * @returns the stored token, as handleCallback resolves it
-   * @throws {FrappeConfigurationError} no `redirectUri`, or one that is not `http://` on a loopback
-   *   host with an explicit port; the port cannot be listened on; `onAuthorizationUrl` is missing
-   *   or failed (its error is the `cause`)
-   * @throws {AuthorizationDeniedError} the user clicked Deny
-   * @throws {AuthorizationCallbackError} as handleCallback: a callback that cannot be accepted
-   * @throws {FrappeOAuthError} as handleCallback: the code was refused
-   * @throws {TokenStoreError} the store failed while the authorization was started or finished
-   * @throws {FrappeNetworkError} `timeout` (the browser did not come back in time), `aborted`, or
-   *   the site could not be reached for the code exchange
     try {
       return await this.inScope('signing in with a password', options, async (scope) => {
         const response = await this.context.tokenEndpoint.password(
@@ -248,25 +272,24 @@ export class FrappeOAuthClient {
   /**
    * Imports a bearer token obtained elsewhere (Frappe's token JSON, as an object or a JSON string).
    * Without `expires_at` it is validated against openid_profile and given a conservative expiry.
+   *
+   * @param bearerToken `{ access_token, token_type, expires_in?, refresh_token?, scope?, … }`, or
+   *   a stored token (with `expires_at`, trusted as stored by another client), or its JSON text
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the token as stored under this client's token key
+   * @throws {FrappeInputError} not JSON, not bearer-token JSON (`access_token` and `token_type` at
+   *   least), or a stored token with fields of the wrong type
+   * @throws {AuthorizationRequiredError} openid_profile refused the token and it has no refresh
+   *   token (one with a refresh token is stored as expired, and refreshed on first use)
+   * @throws {TokenStoreError} the store failed or did not answer within `storeTimeoutMs`
+   * @throws {FrappeServerError} openid_profile answered 5xx
+   * @throws {FrappeNetworkError} openid_profile could not be reached, or `timeout` / `aborted`
    */
   setToken(bearerToken: unknown, options: RequestOptions = {}): Promise<StoredToken> {
     return this.inScope('importing a token', options, (scope) =>
       this.lifecycle.importToken(bearerToken, scope),
     );
   }
-   *
-   * @param username the Frappe user (email or username)
-   * @param password that user's password; never logged, and scrubbed from any error
-   * @param options `signal` / `timeoutMs` for this call
-   * @returns the stored token, with `user` set once the site confirmed who it belongs to
-   * @throws {FrappeInputError} an empty username or password
-   * @throws {FrappeAuthenticationError} the site refused the credentials (401)
-   * @throws {FrappeOAuthError} the site refused the grant: `unsupported_grant_type` /
-   *   `unauthorized_client` where the password grant is gone (develop), `invalid_grant`
-   * @throws {AuthorizationCallbackError} the answer's id_token fails verification
-   * @throws {TokenStoreError} the token could not be written to the store; sign in again
-   * @throws {FrappeServerError} the token endpoint answered 5xx
-   * @throws {FrappeNetworkError} no answer from the site, or `timeout` / `aborted`
 
   /**
    * The stored token, or undefined. Rejects with TokenStoreError when the store fails, does not
@@ -330,18 +353,6 @@ export class FrappeOAuthClient {
     return this.inScope('reading the profile', options, (scope) => this.lifecycle.getProfile(scope));
   }
 
-   *
-   * @param bearerToken `{ access_token, token_type, expires_in?, refresh_token?, scope?, … }`, or
-   *   a stored token (with `expires_at`, trusted as stored by another client), or its JSON text
-   * @param options `signal` / `timeoutMs` for this call
-   * @returns the token as stored under this client's token key
-   * @throws {FrappeInputError} not JSON, not bearer-token JSON (`access_token` and `token_type` at
-   *   least), or a stored token with fields of the wrong type
-   * @throws {AuthorizationRequiredError} openid_profile refused the token and it has no refresh
-   *   token (one with a refresh token is stored as expired, and refreshed on first use)
-   * @throws {TokenStoreError} the store failed or did not answer within `storeTimeoutMs`
-   * @throws {FrappeServerError} openid_profile answered 5xx
-   * @throws {FrappeNetworkError} openid_profile could not be reached, or `timeout` / `aborted`
   /**
    * Revokes the stored token at Frappe (access and refresh token together), then deletes it. A
    * refresh in flight is waited for and its pair revoked too. If a revocation fails the token
@@ -416,6 +427,25 @@ export class FrappeOAuthClient {
    * dict form, `orderBy` (`'modified desc'`), `limit` (no value: Frappe's 20 rows; 0: all), `start`.
    * With a document type, field names are checked against it (its own and Frappe's standard
    * fields); `getList<SalesOrder, 'name' | 'grand_total'>` also narrows the rows to those fields.
+   *
+   * @param doctype the DocType, e.g. `'Customer'`
+   * @param options `fields`, `filters`, `orFilters`, `orderBy`, `limit`, `start`, and `signal` /
+   *   `timeoutMs` for this call
+   * @returns the rows, with the fields asked for (Frappe's default: `name` only)
+   * @throws {FrappeInputError} an empty doctype; `fields` not an array of names; filters that are
+   *   neither conditions nor an object, with an unknown operator, or a value JSON cannot carry
+   *   (undefined, BigInt, a cycle); an `orderBy` that is not `'<field> asc|desc'`; a `limit` or
+   *   `start` that is not an integer ≥ 0
+   * @throws {FrappePermissionError} the user may not read the DocType (403)
+   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
+   * @throws {FrappeNotFoundError} no such DocType (404)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeError} an answer of another status, or a 2xx that is not a list
    */
   getList<T = Record<string, unknown>, F extends FieldName<T> = FieldName<T>>(
     doctype: string,
@@ -428,6 +458,28 @@ export class FrappeOAuthClient {
    * Every matching document, streamed by keyset on (`modified`, `name`) with bounded memory, and
    * resumable with `checkpointKey`. A row modified during the run may come again later in the
    * same run. See {@link IterateOptions}.
+   *
+   * Nothing is sent until the first `next()` (the first turn of `for await`); the errors below
+   * come from `next()`, so from the loop, and end the iteration.
+   *
+   * @param doctype the DocType, e.g. `'Sales Invoice'`
+   * @param options `fields`, `filters`, `pageSize` (default 500), `checkpointKey`, `onProgress`,
+   *   and `signal` / `timeoutMs` (each page's request)
+   * @returns an async iterable of the rows in (`modified`, `name`) order
+   * @throws {FrappeInputError} an empty doctype; bad `fields` or `filters` (as getList); a
+   *   `pageSize` that is not an integer ≥ 1; an empty `checkpointKey`; an `onProgress` that is not
+   *   a function
+   * @throws {TokenStoreError} the checkpoint could not be read or written, or the stored one is
+   *   unreadable (reason `unreadable`); and as every REST call, the token's store failing
+   * @throws {FrappeError} a page that does not move past the last row (the same page again): the
+   *   iteration stops rather than loop; or a row without string `modified` and `name`
+   * @throws {FrappePermissionError} the user may not read the DocType (403)
+   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
    */
   iterateList<T = Record<string, unknown>>(
     doctype: string,
@@ -467,25 +519,6 @@ export class FrappeOAuthClient {
    * @throws {FrappeError} an answer of another status, or one that is not a count
    */
   getCount<T = Record<string, unknown>>(
-   *
-   * @param doctype the DocType, e.g. `'Customer'`
-   * @param options `fields`, `filters`, `orFilters`, `orderBy`, `limit`, `start`, and `signal` /
-   *   `timeoutMs` for this call
-   * @returns the rows, with the fields asked for (Frappe's default: `name` only)
-   * @throws {FrappeInputError} an empty doctype; `fields` not an array of names; filters that are
-   *   neither conditions nor an object, with an unknown operator, or a value JSON cannot carry
-   *   (undefined, BigInt, a cycle); an `orderBy` that is not `'<field> asc|desc'`; a `limit` or
-   *   `start` that is not an integer ≥ 0
-   * @throws {FrappePermissionError} the user may not read the DocType (403)
-   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
-   * @throws {FrappeNotFoundError} no such DocType (404)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
-   * @throws {FrappeError} an answer of another status, or a 2xx that is not a list
     doctype: string,
     filters?: Filters<NoInfer<T>>,
     options?: RequestOptions,
@@ -516,28 +549,6 @@ export class FrappeOAuthClient {
     doctype: string,
     fieldnames: string | string[],
     filtersOrName: string | Filters | FilterDict,
-   *
-   * Nothing is sent until the first `next()` (the first turn of `for await`); the errors below
-   * come from `next()`, so from the loop, and end the iteration.
-   *
-   * @param doctype the DocType, e.g. `'Sales Invoice'`
-   * @param options `fields`, `filters`, `pageSize` (default 500), `checkpointKey`, `onProgress`,
-   *   and `signal` / `timeoutMs` (each page's request)
-   * @returns an async iterable of the rows in (`modified`, `name`) order
-   * @throws {FrappeInputError} an empty doctype; bad `fields` or `filters` (as getList); a
-   *   `pageSize` that is not an integer ≥ 1; an empty `checkpointKey`; an `onProgress` that is not
-   *   a function
-   * @throws {TokenStoreError} the checkpoint could not be read or written, or the stored one is
-   *   unreadable (reason `unreadable`); and as every REST call, the token's store failing
-   * @throws {FrappeError} a page that does not move past the last row (the same page again): the
-   *   iteration stops rather than loop; or a row without string `modified` and `name`
-   * @throws {FrappePermissionError} the user may not read the DocType (403)
-   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
     options?: RequestOptions,
   ): Promise<T> {
     return getValue<T>(this.documents, doctype, fieldnames, filtersOrName as Filters, options);
@@ -578,6 +589,27 @@ export class FrappeOAuthClient {
   /**
    * Inserts a document. Never duplicated by a retry: without a caller-chosen `name` it is not
    * repeated once it may have reached the server; with one, the SDK checks whether it landed first.
+   *
+   * @param doctype the DocType
+   * @param doc the document's fields (and child table rows); `name` to choose its name, which
+   *   must be the one Frappe would give it (for DocTypes named by a field, that field's value)
+   * @param options `signal` / `timeoutMs` for this call
+   * @returns the inserted document as Frappe stored it (name, defaults, child rows)
+   * @throws {FrappeInputError} an empty doctype, a document that is not an object, or a value JSON
+   *   cannot carry
+   * @throws {FrappeDuplicateEntryError} a document of that name exists (409), and is not the one
+   *   this call sent
+   * @throws {FrappeValidationError} Frappe refused the document (417): MandatoryError,
+   *   LinkValidationError, …; `excType` names it
+   * @throws {FrappePermissionError} the user may not create it (403)
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx; without a chosen `name`, not retried once it may have
+   *   been processed (the document may exist)
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`; without a chosen
+   *   `name`, the document may exist
    */
   insertDoc<T = Record<string, unknown>>(
     doctype: string,
@@ -673,27 +705,6 @@ export class FrappeOAuthClient {
    */
   deleteDoc(doctype: string, name: string, options?: RequestOptions): Promise<void> {
     return deleteDoc(this.documents, doctype, name, options);
-   *
-   * @param doctype the DocType
-   * @param doc the document's fields (and child table rows); `name` to choose its name, which
-   *   must be the one Frappe would give it (for DocTypes named by a field, that field's value)
-   * @param options `signal` / `timeoutMs` for this call
-   * @returns the inserted document as Frappe stored it (name, defaults, child rows)
-   * @throws {FrappeInputError} an empty doctype, a document that is not an object, or a value JSON
-   *   cannot carry
-   * @throws {FrappeDuplicateEntryError} a document of that name exists (409), and is not the one
-   *   this call sent
-   * @throws {FrappeValidationError} Frappe refused the document (417): MandatoryError,
-   *   LinkValidationError, …; `excType` names it
-   * @throws {FrappePermissionError} the user may not create it (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx; without a chosen `name`, not retried once it may have
-   *   been processed (the document may exist)
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`; without a chosen
-   *   `name`, the document may exist
   }
 
   /**
@@ -873,6 +884,22 @@ export class FrappeOAuthClient {
    * Resolves `{ data, status, statusText, headers }` with a JSON body parsed; non-2xx statuses
    * reject with a FrappeError subclass. Pass `idempotent: true` to let a POST be retried. Only the
    * keys of FrappeRequestConfig are taken (no proxy, agent, adapter or redirect settings).
+   *
+   * @param config `url` (a path on the site), `method`, `params`, `data`, `headers`, and
+   *   `signal` / `timeoutMs` / `idempotent`
+   * @returns `{ data, status, statusText, headers }`, `data` parsed when it is JSON
+   * @throws {FrappeInputError} no config object or `url`, a key FrappeRequestConfig does not have,
+   *   a `method` that is not an HTTP method, a `signal` that is not an AbortSignal, a `timeoutMs`
+   *   that is not positive, `params` that are not strings, numbers or booleans
+   * @throws {FrappeError} a non-2xx answer, as the subclass its status or `exc_type` names:
+   *   FrappeNotFoundError (404), FrappePermissionError (403), FrappeValidationError (417), …
+   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
+   * @throws {TokenStoreError} the store failed or did not answer in time
+   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
+   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
+   * @throws {FrappeServerError} a 5xx past the retries (a POST only with `idempotent: true`, or
+   *   when surely not processed)
+   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
    */
   async request<T = unknown>(config: FrappeRequestConfig): Promise<FrappeResponse<T>> {
     const { request, signal, timeoutMs, idempotent } = checkRequestConfig(config);
@@ -896,6 +923,11 @@ export class FrappeOAuthClient {
    * The client built with `new` hears the events of every token key, its `withTokenKey` clients
    * included; a `withTokenKey` client hears its own key's. A listener that throws or rejects is
    * logged and ignored. No payload carries a secret.
+   *
+   * @param event `'token'`, `'request'` or `'retry'`
+   * @param listener called with the event's payload; given again, it is registered once
+   * @returns this client, to chain calls
+   * @throws {FrappeInputError} an unknown event name, or a listener that is not a function
    */
   on(event: 'token', listener: TokenEventListener): this;
   on(event: 'request', listener: RequestEventListener): this;
@@ -914,22 +946,6 @@ export class FrappeOAuthClient {
    */
   once(event: 'token', listener: TokenEventListener): this;
   once(event: 'request', listener: RequestEventListener): this;
-   *
-   * @param config `url` (a path on the site), `method`, `params`, `data`, `headers`, and
-   *   `signal` / `timeoutMs` / `idempotent`
-   * @returns `{ data, status, statusText, headers }`, `data` parsed when it is JSON
-   * @throws {FrappeInputError} no config object or `url`, a key FrappeRequestConfig does not have,
-   *   a `method` that is not an HTTP method, a `signal` that is not an AbortSignal, a `timeoutMs`
-   *   that is not positive, `params` that are not strings, numbers or booleans
-   * @throws {FrappeError} a non-2xx answer, as the subclass its status or `exc_type` names:
-   *   FrappeNotFoundError (404), FrappePermissionError (403), FrappeValidationError (417), …
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries (a POST only with `idempotent: true`, or
-   *   when surely not processed)
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
   once(event: 'retry', listener: RetryEventListener): this;
   once(event: ClientEventName, listener: AnyListener): this {
     return this.subscribe(event, listener, true);
@@ -964,14 +980,11 @@ export class FrappeOAuthClient {
     this.context.transport.close();
   }
 
-   *
-   * @param event `'token'`, `'request'` or `'retry'`
-   * @param listener called with the event's payload; given again, it is registered once
-   * @returns this client, to chain calls
-   * @throws {FrappeInputError} an unknown event name, or a listener that is not a function
   /**
    * What `JSON.stringify(client)` (and test runners' printouts) show: the site, the client id and
    * the token key. Never the client secret, a token or anything else the client holds.
+   *
+   * @returns `{ baseUrl, clientId, tokenKey }`
    */
   toJSON(): { baseUrl: string; clientId: string; tokenKey: string } {
     const { baseUrl, clientId } = this.context.options;
@@ -982,6 +995,11 @@ export class FrappeOAuthClient {
    * What `console.log(client)` and `util.inspect(client)` show, at any depth and with
    * `showHidden`: the same three values as {@link toJSON}, not the client's internals (which hold
    * the client secret and the tokens).
+   *
+   * @param _depth the depth Node inspects at (unused: the printout is flat)
+   * @param options Node's inspect options (colours and the like), passed on
+   * @param nodeInspect Node's own `util.inspect`
+   * @returns `FrappeOAuthClient { baseUrl, clientId, tokenKey }`
    */
   [inspect.custom](_depth: number, options: InspectOptionsStylized, nodeInspect: typeof inspect): string {
     return `FrappeOAuthClient ${nodeInspect(this.toJSON(), options)}`;
@@ -1006,8 +1024,6 @@ export class FrappeOAuthClient {
     const registered: AnyListener = once
       ? (payload) => {
           this.listeners.get(event)?.delete(listener);
-   *
-   * @returns `{ baseUrl, clientId, tokenKey }`
           return listener(payload);
         }
       : listener;
@@ -1018,11 +1034,6 @@ export class FrappeOAuthClient {
       this.listeners.set(event, byListener);
     }
     byListener.set(listener, registered);
-   *
-   * @param _depth the depth Node inspects at (unused: the printout is flat)
-   * @param options Node's inspect options (colours and the like), passed on
-   * @param nodeInspect Node's own `util.inspect`
-   * @returns `FrappeOAuthClient { baseUrl, clientId, tokenKey }`
     this.busFor(event).subscribe(registered, this.eventFilter, once);
     return this;
   }
