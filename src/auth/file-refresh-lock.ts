@@ -41,6 +41,14 @@ interface LeaseRecord {
  *   …, store: createFileStore(directory), refreshLock: createFileRefreshLock(directory),
  * });
  * ```
+ *
+ * @param options the folder for the lease files (a path, or `{ directory, leaseMs?, pollMs? }`);
+ *   it may be the file store's
+ * @returns the lock to pass as the `refreshLock` option. Its `acquire` waits until the lease is
+ *   free (or stale), or rejects with the waiter's `signal` reason, or with the file system's
+ *   error when the folder cannot be written
+ * @throws {FrappeConfigurationError} no directory; a path that is not a folder; a folder of
+ *   another user open to group or others; a `leaseMs` / `pollMs` that is not a positive number
  */
 export function createFileRefreshLock(options: FileRefreshLockOptions | string): RefreshLock {
   const settings = typeof options === 'string' ? { directory: options } : options;

@@ -122,7 +122,16 @@ export class FileStore implements KeyvLike {
   }
 }
 
-/** A file store in `directory` (see {@link FileStore}). */
+/**
+ * A file store in `directory` (see {@link FileStore}), for the `store` option.
+ *
+ * @param options the folder, as a path or `{ directory }`; created (0700) when missing
+ * @returns the store; its reads and writes reject with the file system's error, or with
+ *   TokenStoreError for a file that is not valid JSON (the client reports either as
+ *   TokenStoreError)
+ * @throws {FrappeConfigurationError} no directory; a path that is not a folder; a folder of
+ *   another user that group or others may read or enter; a folder that cannot be created or read
+ */
 export function createFileStore(options: FileStoreOptions | string): FileStore {
   return new FileStore(options);
 }

@@ -54,6 +54,21 @@ const RELEASE =
  * ```ts
  * const client = new FrappeOAuthClient({ …, store, refreshLock: createRedisRefreshLock('redis://127.0.0.1:6379') });
  * ```
+ *
+ * Nothing connects until the first refresh asks for the lease. The client's refreshes then reject
+ * through the lock with the errors below, which end that refresh (the stored token is kept).
+ *
+ * @param redis a `redis://` / `rediss://` URL, or a node-redis 4/5 client (with `set` and `eval`)
+ *   that you open and close yourself
+ * @param options `keyPrefix` (default `frappe-oauth-client:lease:`), `leaseMs` (default 5000),
+ *   `pollMs` (default 50)
+ * @returns the lock to pass as the `refreshLock` option, with `close()` for the connection it
+ *   opened from a URL
+ * @throws {FrappeConfigurationError} at once: neither a URL nor a client with `set` and `eval`, or
+ *   a `leaseMs` / `pollMs` that is not a positive number. From `acquire`: `@keyv/redis` is not
+ *   installed (for a URL), or the lock was closed
+ * @throws {TokenStoreError} from `acquire`: the connection could not be opened or Redis failed
+ *   (reason `failed`), or it did not answer within `leaseMs` (reason `timeout`)
  */
 export function createRedisRefreshLock(
   redis: string | RedisLockClient,

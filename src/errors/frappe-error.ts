@@ -121,6 +121,9 @@ function keptMessages(messages: readonly unknown[] | undefined, secrets: SecretS
 /**
  * Whether `value` is a FrappeError — also one created by another copy of this package (the ESM and
  * the CJS build loaded side by side), where `instanceof` cannot tell.
+ *
+ * @param value anything caught
+ * @returns true for a FrappeError of any subclass and any copy of the package; never throws
  */
 export function isFrappeError(value: unknown): value is FrappeError {
   return (

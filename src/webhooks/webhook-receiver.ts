@@ -59,6 +59,13 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  *
  * Answers: 401 for a missing or wrong signature, 413 for a body over `maxBodyBytes`, 400 for a
  * signed body that is not JSON, 500 when the handler fails.
+ *
+ * @param options `secret` (one, or several while rotating), `onWebhook` (the handler; without
+ *   it, Express middleware that calls `next()`), `maxBodyBytes` (default 1 MiB)
+ * @returns `(req, res, next?)`: a `node:http` request listener and Express middleware. Its
+ *   promise never rejects: every failure becomes an answer, or goes to `next`
+ * @throws {TypeError} at once: an empty `secret` (or list), a `maxBodyBytes` that is not a
+ *   positive integer, an `onWebhook` that is not a function
  */
 export function createWebhookReceiver<T = unknown>(options: WebhookReceiverOptions<T>): WebhookReceiver {
   const secrets = checkSecrets(options?.secret);
