@@ -47,6 +47,14 @@ import type { RequestOptions } from './transport/http-transport';
  * await client.handleCallback(callbackUrl);         // on your redirect URI
  * const token = await client.getAccessToken();      // valid right now
  * ```
+ *
+ * Every REST call (getDoc … request, and each page of iterateList) may reject, besides the errors
+ * its own `@throws` name, with: AuthorizationRequiredError — nobody is signed in under the token
+ * key, or the site refused the refresh token: a person must sign in again; TokenStoreError — the
+ * store failed or did not answer within `storeTimeoutMs`; FrappeAuthenticationError — a 401 even
+ * after a refresh; FrappeRateLimitError / FrappeServerError — a 429 / 5xx past the `retry`
+ * retries (a POST that may have been processed is not repeated); FrappeNetworkError — no answer,
+ * or reason `timeout`, `aborted` or `too_large` (past `maxResponseBytes`).
  */
 export class FrappeOAuthClient {
   /** The token key this client serves. */
@@ -393,30 +401,20 @@ export class FrappeOAuthClient {
   // ── documents ────────────────────────────────────────────────────────────────────────────
 
   /**
-   * A document by name, child tables included (`GET /api/resource/<DocType>/<name>`, or
-   * `/api/v2/document/…` with `apiVersion: 'v2'`). Retried on transient failures.
-   *
-   * Like every REST call below, it rejects with AuthorizationRequiredError when nobody is signed
-   * in under this token key or the site refused the refresh token; TokenStoreError when the store
-   * fails or does not answer within `storeTimeoutMs`; FrappeRateLimitError / FrappeServerError
-   * once a 429 / 5xx outlasts the `retry` retries; FrappeNetworkError when no answer came (after
-   * the retries), or with reason `timeout`, `aborted` or `too_large` (`maxResponseBytes`).
+   * A document by name, child tables included (`GET /api/resource/<DocType>/<name>`; v2:
+   * `/api/v2/document/…`).
    *
    * @param doctype the DocType, e.g. `'Sales Order'`
    * @param name the document's name (any characters: it is encoded for the path)
    * @param options `signal` / `timeoutMs` for this call
-   * @returns the document as Frappe answers it, typed `T`
+   * @returns the document, typed `T`
    * @throws {FrappeInputError} an empty doctype or name, `.` / `..`, or a lone surrogate
    * @throws {FrappeNotFoundError} no such document or DocType (404)
-   * @throws {FrappePermissionError} the user may not read it (403; newer sites also mask a missing
-   *   document this way)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
-   * @throws {FrappeError} an answer of another status, or a 2xx that is not a document
+   * @throws {FrappePermissionError} the user may not read it (403; newer sites also mask a
+   *   missing document so)
+   * @throws {FrappeError} another status, or a 2xx that is not a document
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   getDoc<T = Record<string, unknown>>(doctype: string, name: string, options?: RequestOptions): Promise<T> {
     return getDoc<T>(this.documents, doctype, name, options);
@@ -429,23 +427,16 @@ export class FrappeOAuthClient {
    * fields); `getList<SalesOrder, 'name' | 'grand_total'>` also narrows the rows to those fields.
    *
    * @param doctype the DocType, e.g. `'Customer'`
-   * @param options `fields`, `filters`, `orFilters`, `orderBy`, `limit`, `start`, and `signal` /
-   *   `timeoutMs` for this call
+   * @param options the query above, and `signal` / `timeoutMs`
    * @returns the rows, with the fields asked for (Frappe's default: `name` only)
-   * @throws {FrappeInputError} an empty doctype; `fields` not an array of names; filters that are
-   *   neither conditions nor an object, with an unknown operator, or a value JSON cannot carry
-   *   (undefined, BigInt, a cycle); an `orderBy` that is not `'<field> asc|desc'`; a `limit` or
-   *   `start` that is not an integer ≥ 0
+   * @throws {FrappeInputError} an empty doctype; `fields` not names; filters with an unknown
+   *   operator or a value JSON cannot carry; `orderBy` not `'<field> asc|desc'`; `limit` / `start`
+   *   not an integer ≥ 0
    * @throws {FrappePermissionError} the user may not read the DocType (403)
    * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
-   * @throws {FrappeNotFoundError} no such DocType (404)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
-   * @throws {FrappeError} an answer of another status, or a 2xx that is not a list
+   * @throws {FrappeError} another status, or a 2xx that is not a list
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   getList<T = Record<string, unknown>, F extends FieldName<T> = FieldName<T>>(
     doctype: string,
@@ -457,29 +448,22 @@ export class FrappeOAuthClient {
   /**
    * Every matching document, streamed by keyset on (`modified`, `name`) with bounded memory, and
    * resumable with `checkpointKey`. A row modified during the run may come again later in the
-   * same run. See {@link IterateOptions}.
+   * same run. See {@link IterateOptions}. Nothing is sent before the first `next()`; the errors
+   * come from `next()` (the `for await` loop) and end the iteration.
    *
-   * Nothing is sent until the first `next()` (the first turn of `for await`); the errors below
-   * come from `next()`, so from the loop, and end the iteration.
-   *
-   * @param doctype the DocType, e.g. `'Sales Invoice'`
+   * @param doctype the DocType
    * @param options `fields`, `filters`, `pageSize` (default 500), `checkpointKey`, `onProgress`,
-   *   and `signal` / `timeoutMs` (each page's request)
+   *   and `signal` / `timeoutMs` (per page)
    * @returns an async iterable of the rows in (`modified`, `name`) order
-   * @throws {FrappeInputError} an empty doctype; bad `fields` or `filters` (as getList); a
-   *   `pageSize` that is not an integer ≥ 1; an empty `checkpointKey`; an `onProgress` that is not
-   *   a function
-   * @throws {TokenStoreError} the checkpoint could not be read or written, or the stored one is
-   *   unreadable (reason `unreadable`); and as every REST call, the token's store failing
-   * @throws {FrappeError} a page that does not move past the last row (the same page again): the
-   *   iteration stops rather than loop; or a row without string `modified` and `name`
+   * @throws {FrappeInputError} bad `fields` or `filters` (as getList), a `pageSize` below 1, an
+   *   empty `checkpointKey`, an `onProgress` that is not a function
+   * @throws {TokenStoreError} the checkpoint could not be read or written, or is `unreadable`
+   * @throws {FrappeError} a page that does not move past the last row (stopped, not looped), or a
+   *   row without string `modified` and `name`
    * @throws {FrappePermissionError} the user may not read the DocType (403)
-   * @throws {FrappeValidationError} Frappe refused the query, e.g. an unknown field (417)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeValidationError} Frappe refused the query (417)
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   iterateList<T = Record<string, unknown>>(
     doctype: string,
@@ -504,19 +488,15 @@ export class FrappeOAuthClient {
    * How many documents match (`frappe.client.get_count`).
    *
    * @param doctype the DocType
-   * @param filters conditions in list or dict form, as getList's; none counts every document
+   * @param filters as getList's; none counts every document
    * @param options `signal` / `timeoutMs` for this call
    * @returns the count
    * @throws {FrappeInputError} an empty doctype, or filters getList would refuse
    * @throws {FrappePermissionError} the user may not read the DocType (403)
    * @throws {FrappeValidationError} Frappe refused the filters (417)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
-   * @throws {FrappeError} an answer of another status, or one that is not a count
+   * @throws {FrappeError} another status, or an answer that is not a count
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   getCount<T = Record<string, unknown>>(
     doctype: string,
@@ -530,20 +510,16 @@ export class FrappeOAuthClient {
    * `frappe.client.get_value`: fields of the first document matching a name or filters.
    *
    * @param doctype the DocType
-   * @param fieldnames one field name (resolves its value) or a list (resolves an object of them)
+   * @param fieldnames a field name (resolves its value) or a list (resolves `{ field: value }`)
    * @param filtersOrName the document's name, or filters in list or dict form
    * @param options `signal` / `timeoutMs` for this call
-   * @returns the value, or `{ field: value }` for a list of fields
-   * @throws {FrappeInputError} an empty doctype; `fieldnames` empty or not names; an empty name or
-   *   no filters (which would match any document)
-   * @throws {FrappePermissionError} the user may not read the document (403)
+   * @returns the value, or an object of the fields
+   * @throws {FrappeInputError} an empty doctype; `fieldnames` empty or not names; an empty name
+   *   or no filters (which would match any document)
+   * @throws {FrappePermissionError} the user may not read it (403)
    * @throws {FrappeValidationError} Frappe refused the fields or filters (417)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   getValue<T = unknown>(
     doctype: string,
@@ -555,26 +531,22 @@ export class FrappeOAuthClient {
   }
 
   /**
-   * `frappe.client.set_value`: `(field, value)` or an object of values. Retried like a read, as
+   * `frappe.client.set_value`: `(field, value)` or an object of values. Retried like a read:
    * setting the same values twice has the effect of once.
    *
    * @param doctype the DocType
    * @param name the document's name
-   * @param fieldOrValues a field name (then `value` is its new value), or `{ field: value, … }`
+   * @param fieldOrValues a field name (`value` is then its new value), or `{ field: value }`
    * @param value the new value when `fieldOrValues` is a field name
    * @param options `signal` / `timeoutMs` for this call
    * @returns the updated document
-   * @throws {FrappeInputError} an empty doctype or name; neither a field name nor an object; a
-   *   value JSON cannot carry
+   * @throws {FrappeInputError} an empty doctype or name, neither a field nor an object, a value
+   *   JSON cannot carry
    * @throws {FrappeNotFoundError} no such document (404)
    * @throws {FrappePermissionError} the user may not write it (403)
-   * @throws {FrappeValidationError} Frappe refused the value (417), e.g. UpdateAfterSubmitError
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeValidationError} Frappe refused the value (417)
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   setValue<T = Record<string, unknown>>(
     doctype: string,
@@ -588,28 +560,21 @@ export class FrappeOAuthClient {
 
   /**
    * Inserts a document. Never duplicated by a retry: without a caller-chosen `name` it is not
-   * repeated once it may have reached the server; with one, the SDK checks whether it landed first.
+   * repeated once it may have reached the server (a FrappeServerError or FrappeNetworkError then
+   * means it may exist); with one, the SDK checks whether it landed first.
    *
    * @param doctype the DocType
-   * @param doc the document's fields (and child table rows); `name` to choose its name, which
-   *   must be the one Frappe would give it (for DocTypes named by a field, that field's value)
+   * @param doc its fields and child rows; `name` only as Frappe would name it (for DocTypes named
+   *   by a field, that field's value)
    * @param options `signal` / `timeoutMs` for this call
-   * @returns the inserted document as Frappe stored it (name, defaults, child rows)
-   * @throws {FrappeInputError} an empty doctype, a document that is not an object, or a value JSON
-   *   cannot carry
-   * @throws {FrappeDuplicateEntryError} a document of that name exists (409), and is not the one
-   *   this call sent
-   * @throws {FrappeValidationError} Frappe refused the document (417): MandatoryError,
-   *   LinkValidationError, …; `excType` names it
+   * @returns the document as Frappe stored it
+   * @throws {FrappeInputError} an empty doctype, a doc that is not an object, a value JSON cannot
+   *   carry
+   * @throws {FrappeDuplicateEntryError} that name exists (409), and is not what this call sent
+   * @throws {FrappeValidationError} Frappe refused the document (417); `excType` says why
    * @throws {FrappePermissionError} the user may not create it (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx; without a chosen `name`, not retried once it may have
-   *   been processed (the document may exist)
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`; without a chosen
-   *   `name`, the document may exist
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   insertDoc<T = Record<string, unknown>>(
     doctype: string,
@@ -621,27 +586,21 @@ export class FrappeOAuthClient {
 
   /**
    * `frappe.client.insert_many` in chunks of Frappe's 200 limit; resolves the names in order.
-   * Every document is checked before the first chunk goes. A chunk is not repeated after an
-   * ambiguous failure (it could insert twice); a failed chunk rejects and the chunks before it
-   * stay inserted.
+   * Every document is checked before the first chunk goes. A chunk is not repeated once it may
+   * have been processed; a failed chunk rejects and the chunks before it stay inserted.
    *
    * @param doctype the DocType of every document
    * @param docs the documents' fields
-   * @param options `onProgress` (after each chunk), and `signal` / `timeoutMs` for this call
-   * @returns the new documents' names, in the order of `docs`
-   * @throws {FrappeInputError} an empty doctype, `docs` not an array, a document that is not an
-   *   object or holds a value JSON cannot carry, an `onProgress` that is not a function
-   * @throws {FrappeValidationError} Frappe refused a document of a chunk (417); the earlier chunks
-   *   are inserted
-   * @throws {FrappeDuplicateEntryError} a name in a chunk exists already (409)
+   * @param options `onProgress` (after each chunk), `signal` / `timeoutMs`
+   * @returns the new names, in the order of `docs`
+   * @throws {FrappeInputError} an empty doctype, `docs` not an array, a doc that is not an object
+   *   or holds a value JSON cannot carry, an `onProgress` that is not a function
+   * @throws {FrappeValidationError} Frappe refused a document of a chunk (417)
+   * @throws {FrappeDuplicateEntryError} a name of a chunk exists (409)
    * @throws {FrappePermissionError} the user may not create them (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx (a chunk that may have been processed is not repeated)
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
    * @throws {FrappeError} an answer whose names are not strings
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   insertMany(
     doctype: string,
@@ -652,28 +611,24 @@ export class FrappeOAuthClient {
   }
 
   /**
-   * Updates fields of a document. With `modified` (the value you read) a concurrent change at the
-   * server becomes FrappeConflictError; without it the last writer wins. A partial merge (`PUT`),
-   * retried like any PUT.
+   * Updates fields of a document (`PUT`, a partial merge, retried like any PUT). With `modified`
+   * (the value you read) a concurrent change at the server becomes FrappeConflictError; without
+   * it the last writer wins.
    *
    * @param doctype the DocType
    * @param name the document's name
    * @param changes the fields to change (child tables are replaced as given)
-   * @param options `modified` for optimistic locking, and `signal` / `timeoutMs` for this call
+   * @param options `modified`, `signal` / `timeoutMs`
    * @returns the document after the update
-   * @throws {FrappeInputError} an empty doctype or name, changes that are not an object or hold a
-   *   value JSON cannot carry, a `modified` that is not a string
-   * @throws {FrappeConflictError} `modified` given and the document changed since (417
-   *   TimestampMismatchError); a FrappeValidationError too
+   * @throws {FrappeInputError} an empty doctype or name, changes that are not an object of JSON
+   *   values, a `modified` that is not a string
+   * @throws {FrappeConflictError} the document changed since `modified` (417; a
+   *   FrappeValidationError too)
    * @throws {FrappeNotFoundError} no such document (404)
-   * @throws {FrappeValidationError} Frappe refused the values (417), e.g. UpdateAfterSubmitError
+   * @throws {FrappeValidationError} Frappe refused the values (417)
    * @throws {FrappePermissionError} the user may not write it (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   updateDoc<T = Record<string, unknown>>(
     doctype: string,
@@ -685,23 +640,17 @@ export class FrappeOAuthClient {
   }
 
   /**
-   * Deletes a document (`DELETE`, retried like any DELETE); a retried delete that finds it gone
-   * resolves.
+   * Deletes a document (retried like any DELETE); a retried delete that finds it gone resolves.
    *
    * @param doctype the DocType
    * @param name the document's name
    * @param options `signal` / `timeoutMs` for this call
    * @throws {FrappeInputError} an empty doctype or name
    * @throws {FrappeNotFoundError} no such document (404 on the first attempt)
-   * @throws {FrappeValidationError} Frappe refused (417), e.g. LinkExistsError: other documents
-   *   link to it, or it is submitted
+   * @throws {FrappeValidationError} Frappe refused (417): linked documents, or a submitted one
    * @throws {FrappePermissionError} the user may not delete it (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   deleteDoc(doctype: string, name: string, options?: RequestOptions): Promise<void> {
     return deleteDoc(this.documents, doctype, name, options);
@@ -709,25 +658,19 @@ export class FrappeOAuthClient {
 
   /**
    * Submits a draft of a submittable DocType (docstatus 0 → 1): reads it, then
-   * `frappe.client.submit` with what was read (so a change since is a conflict). An already
-   * submitted document resolves as it is; a retried submit that finds it submitted resolves.
+   * `frappe.client.submit` with what was read. A submitted document resolves as it is.
    *
-   * @param doctype a submittable DocType, e.g. `'Sales Invoice'`
+   * @param doctype a submittable DocType
    * @param name the draft's name
    * @param options `signal` / `timeoutMs` for this call
    * @returns the submitted document
    * @throws {FrappeInputError} an empty doctype or name
    * @throws {FrappeNotFoundError} no such document (404)
-   * @throws {FrappeConflictError} the document changed between the read and the submit (417)
-   * @throws {FrappeValidationError} Frappe refused (417): a DocType that is not submittable, a
-   *   cancelled document, a failed validation
+   * @throws {FrappeConflictError} it changed between the read and the submit (417)
+   * @throws {FrappeValidationError} Frappe refused (417): not submittable, cancelled, invalid
    * @throws {FrappePermissionError} the user may not submit it (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   submitDoc<T = Record<string, unknown>>(
     doctype: string,
@@ -748,14 +691,10 @@ export class FrappeOAuthClient {
    * @throws {FrappeInputError} an empty doctype or name
    * @throws {FrappeNotFoundError} no such document (404)
    * @throws {FrappeValidationError} Frappe refused (417): not submitted, or linked documents
-   *   that must be cancelled first
+   *   to cancel first
    * @throws {FrappePermissionError} the user may not cancel it (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   cancelDoc<T = Record<string, unknown>>(
     doctype: string,
@@ -768,24 +707,19 @@ export class FrappeOAuthClient {
   /**
    * `frappe.client.rename_doc`; a retried rename that finds it done resolves.
    *
-   * @param doctype the DocType (it must allow renaming)
-   * @param oldName the document's current name
-   * @param newName its new name
-   * @param options `merge: true` to merge into an existing `newName`, and `signal` / `timeoutMs`
+   * @param doctype the DocType
+   * @param oldName the current name
+   * @param newName the new name
+   * @param options `merge: true` to merge into an existing `newName`, `signal` / `timeoutMs`
    * @returns the new name, as Frappe made it
    * @throws {FrappeInputError} an empty doctype, oldName or newName
    * @throws {FrappeNotFoundError} no document `oldName` (404)
-   * @throws {FrappeValidationError} Frappe refused (417): `newName` exists and `merge` is not set,
-   *   `merge` into a name that does not exist, no write permission, or a DocType that does not
-   *   allow renaming (Frappe's rename checks raise its plain ValidationError for each)
-   * @throws {FrappePermissionError} the user may not read the document (403)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeValidationError} Frappe refused (417; its rename checks raise a plain
+   *   ValidationError): `newName` exists without `merge`, `merge` into a missing name, no write
+   *   permission, a DocType that does not allow renaming
    * @throws {FrappeError} an answer without the new name
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   renameDoc(
     doctype: string,
@@ -798,26 +732,22 @@ export class FrappeOAuthClient {
 
   /**
    * A whitelisted document method (`run_method`; v2: `/api/v2/document/…/method/<method>`); POST
-   * by default, GET with `httpMethod: 'GET'`. A POST is retried only when it was surely not
-   * processed, or with `idempotent: true`.
+   * by default, GET with `httpMethod: 'GET'`. A POST is retried only when surely not processed,
+   * or with `idempotent: true`.
    *
    * @param doctype the DocType
    * @param name the document's name
-   * @param method the method's name on the document's class
-   * @param args its arguments (a JSON body for POST, the query for GET)
-   * @param options `httpMethod`, `idempotent`, and `signal` / `timeoutMs` for this call
+   * @param method the method of the document's class
+   * @param args its arguments (JSON body for POST, query for GET)
+   * @param options `httpMethod`, `idempotent`, `signal` / `timeoutMs`
    * @returns what the method returned (undefined for None)
-   * @throws {FrappeInputError} an empty doctype or name, a method name that is not a name, or
-   *   args that are not an object of JSON values
-   * @throws {FrappePermissionError} the method is not whitelisted, or the user may not run it (403)
+   * @throws {FrappeInputError} an empty doctype or name, a method that is not a name, args that
+   *   are not an object of JSON values
+   * @throws {FrappePermissionError} not whitelisted, or not allowed for the user (403)
    * @throws {FrappeNotFoundError} no such document (404)
-   * @throws {FrappeValidationError} the method threw a validation error (417)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx: the method raised (500), or the site is down
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {FrappeValidationError} the method raised a validation error (417)
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   runDocMethod<T = unknown>(
     doctype: string,
@@ -831,49 +761,40 @@ export class FrappeOAuthClient {
 
   /**
    * A whitelisted method (`/api/method/<dotted.path>`; v2: `/api/v2/method/…`); resolves its
-   * `message` (v2: `data`). POST unless `httpMethod: 'GET'`; a POST is retried only when it was
-   * surely not processed, or with `idempotent: true`.
+   * `message` (v2: `data`). POST unless `httpMethod: 'GET'`; a POST is retried only when surely
+   * not processed, or with `idempotent: true`.
    *
    * @param method the dotted path, e.g. `'frappe.auth.get_logged_user'`
-   * @param params its arguments (a JSON body for POST, the query for GET)
-   * @param options `httpMethod`, `idempotent`, and `signal` / `timeoutMs` for this call
-   * @returns the method's return value (undefined when it answered none)
-   * @throws {FrappeInputError} a method that is not a dotted name, or params that are not an
-   *   object of JSON values
-   * @throws {FrappePermissionError} the method is not whitelisted, or the user may not call it (403)
-   * @throws {FrappeValidationError} the method threw a validation error, or does not exist (417)
+   * @param params its arguments (JSON body for POST, query for GET)
+   * @param options `httpMethod`, `idempotent`, `signal` / `timeoutMs`
+   * @returns the method's return value (undefined when none)
+   * @throws {FrappeInputError} a method that is not a dotted name, params that are not an object
+   *   of JSON values
+   * @throws {FrappePermissionError} not whitelisted, or not allowed for the user (403)
+   * @throws {FrappeValidationError} the method raised a validation error, or does not exist (417)
    * @throws {FrappeNotFoundError} the method raised DoesNotExistError (404)
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429 or a method's own limit) past the retries
-   * @throws {FrappeServerError} a 5xx: the method raised (500), or the site is down
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
     return call<T>(this.documents, method, params, options);
   }
 
   /**
-   * Uploads a file (`POST /api/method/upload_file`, multipart), optionally attached to a
-   * document. Not repeated once it may have reached the server.
+   * Uploads a file (`upload_file`, multipart), optionally attached to a document. Not repeated
+   * once it may have reached the server.
    *
    * @param input `file` (Buffer, Uint8Array, Blob or string), `fileName`, and optionally
-   *   `doctype` + `docname` to attach it, `isPrivate`, `folder` (default Frappe's `Home`)
+   *   `doctype` + `docname`, `isPrivate`, `folder` (default `Home`)
    * @param options `signal` / `timeoutMs` for this call
-   * @returns the File document Frappe created (`name`, `file_url`, `is_private`, …)
-   * @throws {FrappeInputError} no input object, no `fileName`, `doctype` without `docname` (or
-   *   the reverse), a `file` of another type
-   * @throws {FrappePermissionError} the user may not upload, or not attach to that document (403)
-   * @throws {FrappeValidationError} Frappe refused the file (417): a type or size the site
-   *   does not allow
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx (not repeated once it may have been processed)
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @returns the File document (`name`, `file_url`, `is_private`, …)
+   * @throws {FrappeInputError} no input, no `fileName`, `doctype` without `docname` or the
+   *   reverse, a `file` of another type
+   * @throws {FrappePermissionError} the user may not upload or attach there (403)
+   * @throws {FrappeValidationError} Frappe refused the file (417): a type or size not allowed
    * @throws {FrappeError} an answer that is not a File document
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   uploadFile(input: UploadFileInput, options?: RequestOptions): Promise<FrappeFileDoc> {
     return uploadFile(this.documents, input, options);
@@ -885,21 +806,15 @@ export class FrappeOAuthClient {
    * reject with a FrappeError subclass. Pass `idempotent: true` to let a POST be retried. Only the
    * keys of FrappeRequestConfig are taken (no proxy, agent, adapter or redirect settings).
    *
-   * @param config `url` (a path on the site), `method`, `params`, `data`, `headers`, and
-   *   `signal` / `timeoutMs` / `idempotent`
-   * @returns `{ data, status, statusText, headers }`, `data` parsed when it is JSON
-   * @throws {FrappeInputError} no config object or `url`, a key FrappeRequestConfig does not have,
-   *   a `method` that is not an HTTP method, a `signal` that is not an AbortSignal, a `timeoutMs`
-   *   that is not positive, `params` that are not strings, numbers or booleans
-   * @throws {FrappeError} a non-2xx answer, as the subclass its status or `exc_type` names:
-   *   FrappeNotFoundError (404), FrappePermissionError (403), FrappeValidationError (417), …
-   * @throws {AuthorizationRequiredError} nobody is signed in, or the refresh token was refused
-   * @throws {TokenStoreError} the store failed or did not answer in time
-   * @throws {FrappeAuthenticationError} the site refused the token even after a refresh (401)
-   * @throws {FrappeRateLimitError} rate-limited (429) past the retries
-   * @throws {FrappeServerError} a 5xx past the retries (a POST only with `idempotent: true`, or
-   *   when surely not processed)
-   * @throws {FrappeNetworkError} no answer, `timeout`, `aborted` or `too_large`
+   * @param config `url` (a path on the site), `method`, `params`, `data`, `headers`, `signal`,
+   *   `timeoutMs`, `idempotent`
+   * @returns `{ data, status, statusText, headers }`
+   * @throws {FrappeInputError} no config or `url`, a key it does not take, a bad `method`,
+   *   `signal`, `timeoutMs`, `idempotent` or `params`
+   * @throws {FrappeError} a non-2xx answer, as the subclass its status or `exc_type` names
+   *   (FrappeNotFoundError, FrappePermissionError, FrappeValidationError, …)
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   async request<T = unknown>(config: FrappeRequestConfig): Promise<FrappeResponse<T>> {
     const { request, signal, timeoutMs, idempotent } = checkRequestConfig(config);
