@@ -341,8 +341,7 @@ export const OPTION_TABLE = {
   },
   refreshRetry: {
     default: `${DEFAULT_REFRESH_RETRY.retries} retries, ${DEFAULT_REFRESH_RETRY.minDelayMs}–${DEFAULT_REFRESH_RETRY.maxDelayMs} ms`,
-    meaning:
-      'token-endpoint retries: `{ retries, minDelayMs, maxDelayMs }` (`minTimeoutMs`/`maxTimeoutMs`: deprecated names)',
+    meaning: 'token-endpoint retries: `{ retries, minDelayMs, maxDelayMs }`, the words of `retry`',
     resolve: (value) => ({ refreshRetry: resolveRefreshRetry(value) }),
   },
   refreshCooldownSeconds: numberRow(
