@@ -5,8 +5,8 @@ import {
   AuthorizationDeniedError,
   FrappeInputError,
   FrappeOAuthError,
-  htmlToText,
 } from '../errors';
+import { htmlToText } from '../responses/html-to-text';
 import type { FrappeEndpoints } from './frappe-endpoints';
 import type { PendingAuthorization, TokenStore } from './token-store';
 

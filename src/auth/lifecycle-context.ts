@@ -3,11 +3,11 @@ import {
   AuthorizationRequiredError,
   errorFromResponse,
   FrappeError,
-  fingerprint,
   scrubError,
 } from '../errors';
 import type { Observer } from '../observability/observer';
 import { RefreshObservation } from '../observability/refresh-observation';
+import { fingerprint } from '../redaction/redact';
 import type { CallScope } from '../transport/call-scope';
 import type { ClockSkew } from '../transport/clock-skew';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';

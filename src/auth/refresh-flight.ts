@@ -1,5 +1,6 @@
-import { AuthorizationCallbackError, fingerprint } from '../errors';
+import { AuthorizationCallbackError } from '../errors';
 import type { RefreshObservation } from '../observability/refresh-observation';
+import { fingerprint } from '../redaction/redact';
 import { CallScope } from '../transport/call-scope';
 import { sleep } from '../transport/sleep';
 import type { LifecycleContext } from './lifecycle-context';

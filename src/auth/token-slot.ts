@@ -1,4 +1,4 @@
-import { fingerprint } from '../errors';
+import { fingerprint } from '../redaction/redact';
 import type { FrappeProfile } from './profile-endpoint';
 import type { StoredToken } from './stored-token';
 

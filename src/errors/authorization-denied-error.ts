@@ -1,8 +1,9 @@
+import { scrubAndTruncate } from '../redaction/redact';
+import { SecretSet } from '../redaction/secret-set';
+import { MAX_MESSAGE_LENGTH } from '../responses/limits';
 import { defineErrorName } from './brand';
 import { FrappeError, type FrappeErrorJson, type FrappeErrorOptions } from './frappe-error';
-import { MAX_ERROR_CODE_LENGTH, MAX_MESSAGE_LENGTH } from './limits';
-import { scrubAndTruncate } from './redact';
-import { SecretSet } from './secret-set';
+import { MAX_ERROR_CODE_LENGTH } from './limits';
 
 export interface AuthorizationDeniedErrorOptions extends FrappeErrorOptions {
   /** The OAuth `error` of the callback; `access_denied` by default. */

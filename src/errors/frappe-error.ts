@@ -1,8 +1,8 @@
+import { sanitizeUrl, scrubAndTruncate, scrubText } from '../redaction/redact';
+import { SecretSet } from '../redaction/secret-set';
+import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from '../responses/limits';
 import { defineErrorName, FRAPPE_ERROR_BRAND } from './brand';
-import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from './limits';
-import { sanitizeUrl, scrubAndTruncate, scrubText } from './redact';
 import { toSafeCause } from './safe-cause';
-import { SecretSet } from './secret-set';
 
 /** What every error of this package can be constructed from. All fields are optional. */
 export interface FrappeErrorOptions {

@@ -1,6 +1,6 @@
+import type { RateLimitWindow } from '../responses/rate-limit-headers';
 import { defineErrorName } from './brand';
 import { FrappeError, type FrappeErrorJson, type FrappeErrorOptions } from './frappe-error';
-import type { RateLimitWindow } from './rate-limit-headers';
 
 export interface FrappeRateLimitErrorOptions extends FrappeErrorOptions {
   /** How long the server asked to wait (`Retry-After`), in seconds. */

@@ -1,5 +1,5 @@
+import { describeRequest } from '../responses/request-label';
 import { FrappeNetworkError, type NetworkFailureReason } from './frappe-network-error';
-import { describeRequest } from './request-label';
 
 /** The request that got no response. */
 export interface FailedRequest {

@@ -1,6 +1,15 @@
 import { STATUS_CODES } from 'node:http';
-import { classFromExceptionLine, className, exceptionLineText } from './envelope-class-name';
-import { readV2Errors } from './envelope-v2';
+import { SecretSet } from '../redaction/secret-set';
+import { classFromExceptionLine, className, exceptionLineText } from '../responses/envelope-class-name';
+import { readV2Errors } from '../responses/envelope-v2';
+import { type HeaderSource, readHeader } from '../responses/headers';
+import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from '../responses/limits';
+import { rateLimitFrom } from '../responses/rate-limit-headers';
+import { describeRequest } from '../responses/request-label';
+import { type ResponseBody, readResponseBody } from '../responses/response-body';
+import { retryAfterFrom } from '../responses/retry-after';
+import { decodeServerMessageEntries } from '../responses/server-messages';
+import { capServerText, decodeServerText, serverText } from '../responses/server-text';
 import { type ErrorKind, kindForExcType, kindForStatus } from './error-kind';
 import { FrappeAuthenticationError } from './frappe-authentication-error';
 import { FrappeConflictError } from './frappe-conflict-error';
@@ -12,15 +21,7 @@ import { FrappePermissionError } from './frappe-permission-error';
 import { FrappeRateLimitError } from './frappe-rate-limit-error';
 import { FrappeServerError } from './frappe-server-error';
 import { FrappeValidationError } from './frappe-validation-error';
-import { type HeaderSource, readHeader } from './headers';
-import { MAX_DETAIL_LENGTH, MAX_ERROR_CODE_LENGTH, MAX_MESSAGE_LENGTH, MAX_MESSAGES } from './limits';
-import { rateLimitFrom } from './rate-limit-headers';
-import { describeRequest } from './request-label';
-import { type ResponseBody, readResponseBody } from './response-body';
-import { retryAfterFrom } from './retry-after';
-import { SecretSet } from './secret-set';
-import { decodeServerMessageEntries } from './server-messages';
-import { capServerText, decodeServerText, serverText } from './server-text';
+import { MAX_DETAIL_LENGTH, MAX_ERROR_CODE_LENGTH } from './limits';
 
 /** An HTTP error response, in terms free of any HTTP library's types. */
 export interface ErrorResponse {

@@ -1,7 +1,11 @@
 /**
  * Every error this package throws extends {@link FrappeError}. `errorFromResponse` maps a Frappe
  * error response to its class; `errorFromNetworkFailure` covers requests without a response.
+ * Reading Frappe's answers lives in `../responses`, scrubbing secrets in `../redaction`.
  */
+
+// The shape of FrappeRateLimitError's `rateLimit`, public with the class.
+export type { RateLimitWindow } from '../responses/rate-limit-headers';
 export { AuthorizationCallbackError } from './authorization-callback-error';
 export { AuthorizationDeniedError, type AuthorizationDeniedErrorOptions } from './authorization-denied-error';
 export {
@@ -27,14 +31,8 @@ export { FrappeServerError, type FrappeServerErrorOptions } from './frappe-serve
 export { FrappeValidationError } from './frappe-validation-error';
 export { classifyNetworkFailure, errorFromNetworkFailure, type FailedRequest } from './from-network-failure';
 export { type ErrorResponse, errorFromResponse } from './from-response';
-export type { HeaderSource } from './headers';
-export { htmlToText } from './html-to-text';
-export { type RateLimitWindow, rateLimitFrom } from './rate-limit-headers';
-export { fingerprint, REDACTED, redactSecrets, sanitizeUrl } from './redact';
-export { parseRetryAfter } from './retry-after';
 // Not re-exported from the package root: a helper for this package's own layers.
 export { scrubError } from './scrub-error';
-export { decodeServerMessages } from './server-messages';
 export {
   TokenStoreError,
   type TokenStoreErrorOptions,

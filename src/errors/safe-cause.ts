@@ -1,7 +1,7 @@
+import { scrubAndTruncate, scrubText } from '../redaction/redact';
+import { SecretSet, type SecretSource } from '../redaction/secret-set';
 import { FRAPPE_ERROR_BRAND } from './brand';
 import { MAX_CAUSE_MESSAGE_LENGTH } from './limits';
-import { scrubAndTruncate, scrubText } from './redact';
-import { SecretSet, type SecretSource } from './secret-set';
 
 /** How deep a chain of causes is copied; deeper causes are dropped. */
 export const MAX_CAUSE_DEPTH = 4;

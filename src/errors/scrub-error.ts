@@ -1,8 +1,8 @@
+import { scrubAndTruncate } from '../redaction/redact';
+import { SecretSet } from '../redaction/secret-set';
+import { MAX_MESSAGE_LENGTH } from '../responses/limits';
 import type { FrappeError } from './frappe-error';
-import { MAX_MESSAGE_LENGTH } from './limits';
-import { scrubAndTruncate } from './redact';
 import { MAX_CAUSE_DEPTH } from './safe-cause';
-import { SecretSet } from './secret-set';
 
 /** Fields that name something (a class, a method, a code): one that held a secret is dropped. */
 const NAME_FIELDS = new Set(['excType', 'method', 'code']);

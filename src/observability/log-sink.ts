@@ -1,4 +1,4 @@
-import { SecretSet } from '../errors/secret-set';
+import { SecretSet } from '../redaction/secret-set';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

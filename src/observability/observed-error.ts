@@ -1,5 +1,5 @@
 import { FrappeError, FrappeNetworkError, FrappeRateLimitError, FrappeServerError } from '../errors';
-import type { SecretSet } from '../errors/secret-set';
+import type { SecretSet } from '../redaction/secret-set';
 import type { ObservedError, RetryReason } from './hook-events';
 
 /** An error's message in a hook or a log is cut to this. */

@@ -1,4 +1,4 @@
-import { SecretSet } from '../errors/secret-set';
+import { SecretSet } from '../redaction/secret-set';
 import { CallObservation } from './call-observation';
 import { HookBus } from './hook-bus';
 import type { RequestEvent, RetryEvent } from './hook-events';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Span } from '@opentelemetry/api';
-import { fingerprint } from '../errors';
+import { fingerprint } from '../redaction/redact';
 import type { LogFields, LogLevel } from './log-sink';
 import { errorType } from './observed-error';
 import type { Observer } from './observer';

@@ -1,6 +1,6 @@
 import type { TokenLifecycle } from '../auth/token-lifecycle';
-import { fingerprint } from '../errors';
 import type { CallObservation } from '../observability/call-observation';
+import { fingerprint } from '../redaction/redact';
 import type { CallScope } from '../transport/call-scope';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import type { TransportRequest, TransportResponse } from '../transport/transport';

@@ -1,4 +1,5 @@
-import { type HeaderSource, rateLimitFrom } from '../errors';
+import type { HeaderSource } from '../responses/headers';
+import { rateLimitFrom } from '../responses/rate-limit-headers';
 
 /** A request's cost, as a share of the window's budget, until two answers have shown it. */
 const FIRST_GUESS_SHARE = 0.1;

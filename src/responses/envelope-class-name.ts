@@ -1,5 +1,5 @@
+import type { SecretSet } from '../redaction/secret-set';
 import { MAX_MESSAGE_LENGTH } from './limits';
-import type { SecretSet } from './secret-set';
 import { type CappedText, decodeServerText } from './server-text';
 
 /** A Python class name, possibly dotted (`frappe.exceptions.PermissionError`). */

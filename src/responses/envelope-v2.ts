@@ -1,6 +1,6 @@
+import type { SecretSet } from '../redaction/secret-set';
 import { classFromExceptionLine, className, exceptionLineText } from './envelope-class-name';
 import { MAX_ENTRIES_READ, MAX_MESSAGES } from './limits';
-import type { SecretSet } from './secret-set';
 import { decodeServerMessageEntries, type ServerMessageEntry } from './server-messages';
 import { capServerText } from './server-text';
 

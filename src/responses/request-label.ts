@@ -1,4 +1,4 @@
-import { sanitizeUrl } from './redact';
+import { sanitizeUrl } from '../redaction/redact';
 
 /**
  * The start of an error message naming the request: `GET /api/resource/ToDo/x → ` (path only,

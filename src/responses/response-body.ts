@@ -1,5 +1,5 @@
+import { SecretSet } from '../redaction/secret-set';
 import { MAX_RAW_TEXT_LENGTH } from './limits';
-import { SecretSet } from './secret-set';
 import { type CappedText, capServerText } from './server-text';
 
 /** What an error response's body turned out to be. The raw text is never kept in an error. */

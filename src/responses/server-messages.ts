@@ -1,5 +1,5 @@
+import { SecretSet } from '../redaction/secret-set';
 import { MAX_ENTRIES_READ, MAX_MESSAGE_LENGTH, MAX_MESSAGES, MAX_RAW_TEXT_LENGTH } from './limits';
-import { SecretSet } from './secret-set';
 import { type CappedText, capServerText, decodeServerText } from './server-text';
 
 /** One decoded `_server_messages` entry. */

@@ -1,6 +1,6 @@
+import type { SecretSet } from '../redaction/secret-set';
 import { htmlToText } from './html-to-text';
 import { MAX_RAW_TEXT_LENGTH } from './limits';
-import type { SecretSet } from './secret-set';
 
 /** Raw server text after {@link capServerText}: bounded, scrubbed, and whether it was cut. */
 export interface CappedText {

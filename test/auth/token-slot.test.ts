@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FrappeProfile } from '../../src/auth/profile-endpoint';
 import type { StoredToken } from '../../src/auth/stored-token';
 import { type CheckResult, TokenSlot } from '../../src/auth/token-slot';
-import { fingerprint } from '../../src/errors';
+import { fingerprint } from '../../src/redaction/redact';
 
 /** A token pair named `name`: access token `at-<name>`, refresh token `rt-<name>`, id_token `id-<name>`. */
 function pair(name: string, extra: Partial<StoredToken> = {}): StoredToken {

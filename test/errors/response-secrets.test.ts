@@ -6,10 +6,9 @@ import {
   FrappeOAuthError,
   FrappeServerError,
   FrappeValidationError,
-  REDACTED,
-  redactSecrets,
 } from '../../src/errors';
-import { MAX_RAW_TEXT_LENGTH } from '../../src/errors/limits';
+import { REDACTED, redactSecrets } from '../../src/redaction/redact';
+import { MAX_RAW_TEXT_LENGTH } from '../../src/responses/limits';
 
 const ACCESS_TOKEN = 'AccessTok3nAccessTok3nAccessTk';
 const REFRESH_TOKEN = 'Refr3shTokenRefr3shTokenRefr3s';

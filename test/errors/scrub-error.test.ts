@@ -5,9 +5,9 @@ import {
   errorFromResponse,
   type FrappeOAuthError,
   FrappeValidationError,
-  REDACTED,
   scrubError,
 } from '../../src/errors';
+import { REDACTED } from '../../src/redaction/redact';
 
 /** A secret the code that built the error did not know of. */
 const LATER = 'L4terT0kenL4terT0kenL4terT0ke';

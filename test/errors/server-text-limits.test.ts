@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorFromResponse, FrappeError, type FrappeOAuthError } from '../../src/errors';
-import { MAX_RAW_TEXT_LENGTH } from '../../src/errors/limits';
+import { MAX_RAW_TEXT_LENGTH } from '../../src/responses/limits';
 
 const MB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SecretSet } from '../../src/errors/secret-set';
 import { createLogSink, type FrappeLogger } from '../../src/observability/log-sink';
+import { SecretSet } from '../../src/redaction/secret-set';
 
 const SECRET = 'tok3n-Secret-9f8e7d';
 const secrets = () => new SecretSet([SECRET]);

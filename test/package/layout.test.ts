@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
  * below it here; files at the top of `src/` compose everything. The emulator stands alone.
  */
 const LAYERS = [
+  // SecretSet, redact, the encoded forms of a secret: scrubbing everyone may use, the bottom layer.
+  'redaction',
+  // Verifying Frappe's webhook signatures; needs nothing else of the SDK.
   'webhooks',
+  // Reading Frappe's answers: bodies, v1 and v2 envelopes, server messages, headers, rate limits.
+  'responses',
+  // The error classes (scrubbed as they are built), their brand, kind and limits, and the factories.
   'errors',
   'transport',
   'observability',

@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { errorFromResponse, FrappeError } from '../../src/errors';
-import {
-  MAX_DETAIL_LENGTH,
-  MAX_ERROR_CODE_LENGTH,
-  MAX_MESSAGE_LENGTH,
-  MAX_MESSAGES,
-} from '../../src/errors/limits';
-import { describeRequest } from '../../src/errors/request-label';
+import { MAX_DETAIL_LENGTH, MAX_ERROR_CODE_LENGTH } from '../../src/errors/limits';
+import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from '../../src/responses/limits';
+import { describeRequest } from '../../src/responses/request-label';
 import { className, hostileText, runs, secrets, textWithSecrets } from './arbitraries';
 
 /** The parts a Frappe error body is made of; every one optional, any one of the wrong type. */

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeServerMessages, htmlToText } from '../../src/errors';
-import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from '../../src/errors/limits';
-import { repeatTo } from '../errors/time-growth';
+import { htmlToText } from '../../src/responses/html-to-text';
+import { MAX_MESSAGE_LENGTH, MAX_MESSAGES } from '../../src/responses/limits';
+import { decodeServerMessages } from '../../src/responses/server-messages';
+import { repeatTo } from '../helpers/time-growth';
 import { hostileText, hostileUnit, runs } from './arbitraries';
 
 /** `_server_messages` as Frappe sends it, and malformed in every way a server manages. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, redactSecrets, sanitizeUrl } from '../../src/errors';
+import { fingerprint, redactSecrets, sanitizeUrl } from '../../src/redaction/redact';
 
 describe('redactSecrets', () => {
   it('replaces every occurrence of every secret', () => {

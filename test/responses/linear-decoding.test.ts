@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeServerMessages,
-  errorFromResponse,
-  FrappeError,
-  htmlToText,
-  redactSecrets,
-} from '../../src/errors';
-import { growthPerCharacter, repeatTo } from './time-growth';
+import { errorFromResponse, FrappeError } from '../../src/errors';
+import { redactSecrets } from '../../src/redaction/redact';
+import { htmlToText } from '../../src/responses/html-to-text';
+import { decodeServerMessages } from '../../src/responses/server-messages';
+import { growthPerCharacter, repeatTo } from '../helpers/time-growth';
 
 /** Linear work grows ~1×, quadratic ~16× (see growthPerCharacter). */
 const LINEAR_BOUND = 4;

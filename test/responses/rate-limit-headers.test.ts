@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromResponse, FrappeRateLimitError, rateLimitFrom } from '../../src/errors';
+import { errorFromResponse, FrappeRateLimitError } from '../../src/errors';
+import { rateLimitFrom } from '../../src/responses/rate-limit-headers';
 
 describe('rateLimitFrom', () => {
   it("reads Frappe's units: Limit and Remaining in microseconds, Reset in seconds", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromResponse, FrappeValidationError } from '../../src/errors';
-import { MAX_RAW_TEXT_LENGTH } from '../../src/errors/limits';
-import { readResponseBody } from '../../src/errors/response-body';
+import { MAX_RAW_TEXT_LENGTH } from '../../src/responses/limits';
+import { readResponseBody } from '../../src/responses/response-body';
 
 /** A JSON error body whose message holds bytes that are not UTF-8: a lone continuation, a cut sequence. */
 function invalidUtf8Body(): Buffer {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeServerMessages, htmlToText } from '../../src/errors';
+import { htmlToText } from '../../src/responses/html-to-text';
+import { decodeServerMessages } from '../../src/responses/server-messages';
 
 describe('decodeServerMessages', () => {
   it('decodes the double encoding from frappe-reference.md §8.2', () => {
