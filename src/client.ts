@@ -475,7 +475,19 @@ export class FrappeOAuthClient {
   /**
    * The documents of a DocType deleted since a checkpoint, from Frappe's Deleted Document log
    * (System Manager only): each with its name and the data Frappe recorded, oldest first, and
-   * resumable with `checkpointKey` like iterateList. See {@link IterateDeletedOptions}.
+   * resumable with `checkpointKey` like iterateList. See {@link IterateDeletedOptions}. The errors
+   * come from `next()` (the `for await` loop) and end the iteration.
+   *
+   * @param doctype the DocType whose deletions to read
+   * @param options `since`, `checkpointKey`, `pageSize` (default 500), `signal` / `timeoutMs`
+   * @returns an async iterable of the deletions, oldest first
+   * @throws {FrappeInputError} an empty doctype, a `since` that is neither a valid Date nor a
+   *   Frappe datetime, an empty `checkpointKey`, a `pageSize` below 1
+   * @throws {FrappePermissionError} the user may not read Deleted Document (System Manager only)
+   * @throws {TokenStoreError} the checkpoint could not be read or written, or is `unreadable`
+   * @throws {FrappeError} a log row without its names, or a page that does not move on
+   * @throws {AuthorizationRequiredError | TokenStoreError | FrappeAuthenticationError |
+   *   FrappeRateLimitError | FrappeServerError | FrappeNetworkError} as every REST call (see the class)
    */
   iterateDeleted<T = Record<string, unknown>>(
     doctype: string,
