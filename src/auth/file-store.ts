@@ -41,6 +41,10 @@ const FILE_SUFFIX = '.json';
 export class FileStore implements KeyvLike {
   readonly directory: string;
 
+  /**
+   * @param options the folder, as a path or `{ directory }`; created (0700) when missing
+   * @throws {FrappeConfigurationError} as {@link createFileStore}
+   */
   constructor(options: FileStoreOptions | string) {
     const directory = typeof options === 'string' ? options : options?.directory;
     this.directory = preparePrivateDirectory(directory, 'createFileStore');
