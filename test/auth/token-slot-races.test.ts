@@ -151,7 +151,7 @@ describe.each(PROFILES)('every refresh failure goes through one door, on %s', (p
     const clock = new ManualClock();
     const client = clientFor(site, {
       clock: clock.now,
-      refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 2 },
+      refreshRetry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 },
       retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 },
     });
     await authorizeAs(client, site, USERS.alice.email);

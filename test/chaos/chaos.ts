@@ -277,7 +277,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ...CLIENT,
     redirectUri: REDIRECT_URI,
     store: new Keyv(),
-    refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
+    refreshRetry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 },
     refreshCooldownSeconds: 0,
     retry: { maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? 0, minDelayMs: 1, maxDelayMs: 5 },
     random: mulberry32(options.seed + 1),

@@ -92,7 +92,7 @@ export function clientFor(
     ...CLIENT,
     redirectUri: REDIRECT_URI,
     store: new Keyv(),
-    refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
+    refreshRetry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 },
     logger: { debug: auditLogLine, info: auditLogLine, warn: auditLogLine, error: auditLogLine },
     transport: TEST_TRANSPORT,
     ...overrides,

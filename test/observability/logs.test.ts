@@ -132,7 +132,7 @@ describe('log lines', () => {
     const client = clientFor(site, {
       logger,
       clock: clock.now,
-      refreshRetry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 2 },
+      refreshRetry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 },
     });
     await authorizeAs(client, site, USERS.alice.email);
     advanceTime(site, clock, 3700);
