@@ -1,4 +1,5 @@
 import { jwtVerify } from 'jose';
+import { afterEach, beforeEach, it } from 'vitest';
 import { type EmulatorProfileName, FrappeEmulator } from '../../../src/testing/index';
 import { authorizeToCallback, OAUTH, postForm } from '../helpers/oauth-flow';
 
@@ -16,6 +17,19 @@ export const TEST_CLIENT = {
   scope: 'all openid',
 } as const;
 
+/** The `test_client_id` OAuth Client of `test_oauth20.py`, with the grant its test sets. */
+function testClientRecord(responseType?: 'code' | 'token') {
+  return {
+    clientId: TEST_CLIENT.clientId,
+    clientSecret: TEST_CLIENT.clientSecret,
+    appName: '_Test OAuth Client',
+    redirectUris: [TEST_CLIENT.redirectUri],
+    scopes: ['all', 'openid'],
+    skipAuthorization: true,
+    ...(responseType ? { responseType } : {}),
+  };
+}
+
 /** A fresh site per test, as Frappe's setUp inserts the client and tearDown rolls back. */
 export function startFrappeTestSite(profile: EmulatorProfileName): Promise<FrappeEmulator> {
   return FrappeEmulator.start({
@@ -23,30 +37,43 @@ export function startFrappeTestSite(profile: EmulatorProfileName): Promise<Frapp
     users: [
       { email: TEST_USER.email, password: TEST_USER.password, firstName: '_Test', roles: ['System Manager'] },
     ],
-    clients: [
-      {
-        clientId: TEST_CLIENT.clientId,
-        clientSecret: TEST_CLIENT.clientSecret,
-        appName: '_Test OAuth Client',
-        redirectUris: [TEST_CLIENT.redirectUri],
-        scopes: ['all', 'openid'],
-        skipAuthorization: true,
-      },
-    ],
+    clients: [testClientRecord()],
   });
+}
+
+/**
+ * Registers, in the surrounding `describe`, a fresh {@link startFrappeTestSite} before each test
+ * and its stop after; the returned function gives the current test's site.
+ */
+export function frappeTestSitePerTest(profile: EmulatorProfileName): () => FrappeEmulator {
+  let site: FrappeEmulator | undefined;
+  beforeEach(async () => {
+    site = await startFrappeTestSite(profile);
+  });
+  afterEach(async () => {
+    await site?.stop();
+    site = undefined;
+  });
+  return () => {
+    if (!site) throw new Error('the Frappe test site is only running inside a test');
+    return site;
+  };
+}
+
+/** A Frappe test that cannot be replayed over HTTP, and why. */
+export interface NotPortableTest {
+  test: string;
+  reason: string;
+}
+
+/** Listed, not run: each names the Frappe test and why it cannot be replayed over HTTP. */
+export function listNotPortable(tests: readonly NotPortableTest[]): void {
+  for (const { test, reason } of tests) it.skip(`${test}: not portable, ${reason}`, () => {});
 }
 
 /** `update_client_for_auth_code_grant` / the implicit variant: the same client, another grant. */
 export function setClientGrant(site: FrappeEmulator, responseType: 'code' | 'token'): void {
-  site.addClient({
-    clientId: TEST_CLIENT.clientId,
-    clientSecret: TEST_CLIENT.clientSecret,
-    appName: '_Test OAuth Client',
-    redirectUris: [TEST_CLIENT.redirectUri],
-    scopes: ['all', 'openid'],
-    skipAuthorization: true,
-    responseType,
-  });
+  site.addClient(testClientRecord(responseType));
 }
 
 /**

@@ -27,6 +27,11 @@ export interface Oauth20Style {
   checksIdTokenEmail: boolean;
 }
 
+/** `self.sid` from v15 on: LoginManager.login_as in-process, i.e. a session the test harness creates. */
+export async function loginAsSession(site: FrappeEmulator): Promise<string> {
+  return site.sessionCookie(TEST_USER.email);
+}
+
 interface TokenBody {
   access_token?: string;
   expires_in?: number;

@@ -9,7 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrappeEmulator } from '../../../src/testing/index';
-import { startFrappeTestSite, TEST_CLIENT } from './frappe-fixtures';
+import { listNotPortable, type NotPortableTest, startFrappeTestSite, TEST_CLIENT } from './frappe-fixtures';
 
 const NOT_PORTABLE = [
   {
@@ -17,7 +17,7 @@ const NOT_PORTABLE = [
     reason:
       'it patches a before_request hook into the app and reads what the hook recorded; the emulator runs no app hooks (the status codes and the untouched document are replayed below)',
   },
-] as const;
+] as const satisfies readonly NotPortableTest[];
 
 const PROBE = 'explicit credential csrf probe';
 const ADMIN = 'Administrator';
@@ -126,5 +126,5 @@ describe('Frappe test_auth.py TestExplicitCredentialCSRF (develop) on the develo
     expect(stored()).toBe(PROBE);
   });
 
-  for (const { test, reason } of NOT_PORTABLE) it.skip(`${test}: not portable, ${reason}`, () => {});
+  listNotPortable(NOT_PORTABLE);
 });

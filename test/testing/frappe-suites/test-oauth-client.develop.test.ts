@@ -9,10 +9,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrappeEmulator } from '../../../src/testing/index';
 import { OAUTH } from '../helpers/oauth-flow';
-import { startFrappeTestSite } from './frappe-fixtures';
+import { listNotPortable, type NotPortableTest, startFrappeTestSite } from './frappe-fixtures';
 
 /** Every test of this version is replayed: none is left out. */
-const NOT_PORTABLE: readonly { test: string; reason: string }[] = [];
+const NOT_PORTABLE: readonly NotPortableTest[] = [];
 
 async function register(site: FrappeEmulator, address: string) {
   const response = await fetch(`${site.url}${OAUTH}.register_client`, {
@@ -70,5 +70,5 @@ describe('Frappe test_oauth_client.py (develop) on the develop profile', () => {
     expect(site.getClient(clientId)).toBeDefined();
   });
 
-  for (const { test, reason } of NOT_PORTABLE) it.skip(`${test}: not portable, ${reason}`, () => {});
+  listNotPortable(NOT_PORTABLE);
 });

@@ -9,19 +9,21 @@
  * The password-grant test was written before PR #42692 removed the grant; the profile follows
  * the later commit, so the replay expects `unsupported_grant_type`.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FrappeEmulator } from '../../../src/testing/index';
+import { describe, expect, it } from 'vitest';
 import { OAUTH, postForm, s256Challenge } from '../helpers/oauth-flow';
 import {
   authorizationCode,
   basicAuth,
   checkValidOpenidResponse,
+  frappeTestSitePerTest,
+  listNotPortable,
+  type NotPortableTest,
   postToken,
-  startFrappeTestSite,
   TEST_CLIENT,
   TEST_USER,
 } from './frappe-fixtures';
 import {
+  loginAsSession,
   type Oauth20Style,
   testInvalidLogin,
   testLoginUsingAuthorizationCode,
@@ -38,21 +40,25 @@ const NOT_PORTABLE = [
     test: 'test_build_oauth_url (develop)',
     reason: 'a unit test of the Python helper frappe.utils.oauth.build_oauth_url; it sends no request',
   },
-] as const;
+] as const satisfies readonly NotPortableTest[];
 
 const develop: Oauth20Style = {
-  session: async (site) => site.sessionCookie(TEST_USER.email),
+  session: loginAsSession,
   clientHeaders: () => basicAuth(TEST_CLIENT.clientId, TEST_CLIENT.clientSecret),
   checksIdTokenEmail: true,
 };
 
 const AUTHORIZE = `${OAUTH}.authorize`;
+/** The authorize request of the test's `test_authorize_post_*` cases, as form fields. */
+const AUTHORIZE_PARAMS = {
+  client_id: TEST_CLIENT.clientId,
+  scope: TEST_CLIENT.scope,
+  response_type: 'code',
+  redirect_uri: TEST_CLIENT.redirectUri,
+};
+
 describe('Frappe test_oauth20.py (develop) on the develop profile', () => {
-  let site: FrappeEmulator;
-  beforeEach(async () => {
-    site = await startFrappeTestSite('develop');
-  });
-  afterEach(() => site.stop());
+  const site = frappeTestSitePerTest('develop');
 
   /** `authenticate_client(...)` of the test, as the token endpoint answers a code exchange. */
   async function authenticatesClient(
@@ -60,12 +66,12 @@ describe('Frappe test_oauth20.py (develop) on the develop profile', () => {
     verifier?: string,
   ): Promise<boolean> {
     const code = await authorizationCode(
-      site,
-      site.sessionCookie(TEST_USER.email),
+      site(),
+      site().sessionCookie(TEST_USER.email),
       verifier ? { code_challenge: s256Challenge(verifier), code_challenge_method: 'S256' } : {},
     );
     const response = await postToken(
-      site,
+      site(),
       {
         grant_type: 'authorization_code',
         code,
@@ -84,7 +90,7 @@ describe('Frappe test_oauth20.py (develop) on the develop profile', () => {
   }
 
   function withClient(changes: { clientSecret?: string; tokenEndpointAuthMethod?: 'none' }): void {
-    site.addClient({
+    site().addClient({
       clientId: TEST_CLIENT.clientId,
       clientSecret:
         changes.tokenEndpointAuthMethod === 'none'
@@ -100,61 +106,50 @@ describe('Frappe test_oauth20.py (develop) on the develop profile', () => {
   }
 
   const openidStatus = async (token: string) =>
-    (await fetch(`${site.url}${OAUTH}.openid_profile`, { headers: { authorization: `Bearer ${token}` } }))
+    (await fetch(`${site().url}${OAUTH}.openid_profile`, { headers: { authorization: `Bearer ${token}` } }))
       .status;
 
-  it('test_invalid_login (develop)', () => testInvalidLogin(site));
+  it('test_invalid_login (develop)', () => testInvalidLogin(site()));
 
   it('test_bearer_token_rejects_disabled_owner (develop)', async () => {
-    const { accessToken } = site.issueToken({ clientId: TEST_CLIENT.clientId, user: TEST_USER.email });
+    const { accessToken } = site().issueToken({ clientId: TEST_CLIENT.clientId, user: TEST_USER.email });
     expect(await openidStatus(accessToken)).toBe(200);
-    site.setUserEnabled(TEST_USER.email, false);
+    site().setUserEnabled(TEST_USER.email, false);
     expect(await openidStatus(accessToken)).toBe(401);
-    expect(await checkValidOpenidResponse(site, accessToken)).toBe(false);
+    expect(await checkValidOpenidResponse(site(), accessToken)).toBe(false);
   });
 
   it('test_bearer_token_rejects_missing_owner (develop)', async () => {
-    const { accessToken } = site.issueToken({ clientId: TEST_CLIENT.clientId, user: TEST_USER.email });
+    const { accessToken } = site().issueToken({ clientId: TEST_CLIENT.clientId, user: TEST_USER.email });
     // The Frappe test points the token row at a user that does not exist; here the user goes.
-    site.removeUser(TEST_USER.email);
+    site().removeUser(TEST_USER.email);
     expect(await openidStatus(accessToken)).toBe(401);
   });
 
   it('test_openid_profile_post_body_token (develop)', async () => {
-    const { accessToken } = site.issueToken({ clientId: TEST_CLIENT.clientId, user: TEST_USER.email });
-    const response = await postForm(`${site.url}${OAUTH}.openid_profile`, { access_token: accessToken });
+    const { accessToken } = site().issueToken({ clientId: TEST_CLIENT.clientId, user: TEST_USER.email });
+    const response = await postForm(`${site().url}${OAUTH}.openid_profile`, { access_token: accessToken });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { email: string }).email).toBe(TEST_USER.email);
   });
 
   it('test_authorize_post_preserves_parameters_through_login (develop)', async () => {
-    const params = {
-      client_id: TEST_CLIENT.clientId,
-      scope: TEST_CLIENT.scope,
-      response_type: 'code',
-      redirect_uri: TEST_CLIENT.redirectUri,
-      state: 'opaque +/%?&= state',
-    };
-    const response = await postForm(`${site.url}${AUTHORIZE}`, params);
+    const params = { ...AUTHORIZE_PARAMS, state: 'opaque +/%?&= state' };
+    const response = await postForm(`${site().url}${AUTHORIZE}`, params);
     expect(response.status).toBe(302);
-    const login = new URL(response.headers.get('location') ?? '', site.url);
+    const login = new URL(response.headers.get('location') ?? '', site().url);
     const back = new URL(login.searchParams.get('redirect-to') ?? '');
     expect(Object.fromEntries(back.searchParams)).toEqual(params);
     expect([...back.searchParams.keys()]).toHaveLength(Object.keys(params).length);
   });
 
   it('test_authorize_post_rejects_unsupported_content_types (develop)', async () => {
-    const params = {
-      client_id: TEST_CLIENT.clientId,
-      scope: TEST_CLIENT.scope,
-      response_type: 'code',
-      redirect_uri: TEST_CLIENT.redirectUri,
-    };
+    const params = AUTHORIZE_PARAMS;
     for (const [contentType, body] of [
       ['application/json', JSON.stringify(params)],
       ['text/plain', new URLSearchParams(params).toString().replaceAll('+', '%20')],
     ] as const) {
-      const response = await fetch(`${site.url}${AUTHORIZE}`, {
+      const response = await fetch(`${site().url}${AUTHORIZE}`, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': contentType },
@@ -236,15 +231,14 @@ describe('Frappe test_oauth20.py (develop) on the develop profile', () => {
     ).toBe(true);
   });
 
-  it('test_login_using_authorization_code (develop)', () => testLoginUsingAuthorizationCode(site, develop));
+  it('test_login_using_authorization_code (develop)', () => testLoginUsingAuthorizationCode(site(), develop));
   it('test_login_using_authorization_code_with_pkce (develop)', () =>
-    testLoginUsingAuthorizationCodeWithPkce(site, develop));
-  it('test_revoke_token (develop)', () => testRevokeToken(site, develop));
+    testLoginUsingAuthorizationCodeWithPkce(site(), develop));
+  it('test_revoke_token (develop)', () => testRevokeToken(site(), develop));
   it('test_resource_owner_password_credentials_grant (develop, grant removed later by PR #42692)', () =>
-    testResourceOwnerPasswordCredentialsGrant(site, develop, false));
-  it('test_login_using_implicit_token (develop)', () => testLoginUsingImplicitToken(site));
-  it('test_openid_code_id_token (develop)', () => testOpenidCodeIdToken(site, develop));
+    testResourceOwnerPasswordCredentialsGrant(site(), develop, false));
+  it('test_login_using_implicit_token (develop)', () => testLoginUsingImplicitToken(site()));
+  it('test_openid_code_id_token (develop)', () => testOpenidCodeIdToken(site(), develop));
 
-  // Listed, not run: each names the Frappe test and why it cannot be replayed over HTTP.
-  for (const { test, reason } of NOT_PORTABLE) it.skip(`${test}: not portable, ${reason}`, () => {});
+  listNotPortable(NOT_PORTABLE);
 });

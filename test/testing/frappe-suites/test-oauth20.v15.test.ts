@@ -3,10 +3,10 @@
  *
  * Not portable: none.
  */
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import type { FrappeEmulator } from '../../../src/testing/index';
-import { startFrappeTestSite, TEST_USER } from './frappe-fixtures';
+import { describe, it } from 'vitest';
+import { frappeTestSitePerTest, listNotPortable, type NotPortableTest } from './frappe-fixtures';
 import {
+  loginAsSession,
   type Oauth20Style,
   testInvalidLogin,
   testLoginUsingAuthorizationCode,
@@ -18,32 +18,22 @@ import {
 } from './oauth20-cases';
 
 /** Tests of this version that cannot be replayed over HTTP: none, every one talks HTTP. */
-const NOT_PORTABLE: readonly { test: string; reason: string }[] = [];
+const NOT_PORTABLE: readonly NotPortableTest[] = [];
 
-const v15: Oauth20Style = {
-  // `self.sid`: LoginManager.login_as in-process, i.e. a session the test harness creates.
-  session: async (site) => site.sessionCookie(TEST_USER.email),
-  clientHeaders: () => ({}),
-  checksIdTokenEmail: true,
-};
+const v15: Oauth20Style = { session: loginAsSession, clientHeaders: () => ({}), checksIdTokenEmail: true };
 
 describe('Frappe test_oauth20.py (v15) on the v15 profile', () => {
-  let site: FrappeEmulator;
-  beforeEach(async () => {
-    site = await startFrappeTestSite('v15');
-  });
-  afterEach(() => site.stop());
+  const site = frappeTestSitePerTest('v15');
 
-  it('test_invalid_login (v15)', () => testInvalidLogin(site));
-  it('test_login_using_authorization_code (v15)', () => testLoginUsingAuthorizationCode(site, v15));
+  it('test_invalid_login (v15)', () => testInvalidLogin(site()));
+  it('test_login_using_authorization_code (v15)', () => testLoginUsingAuthorizationCode(site(), v15));
   it('test_login_using_authorization_code_with_pkce (v15)', () =>
-    testLoginUsingAuthorizationCodeWithPkce(site, v15));
-  it('test_revoke_token (v15)', () => testRevokeToken(site, v15));
+    testLoginUsingAuthorizationCodeWithPkce(site(), v15));
+  it('test_revoke_token (v15)', () => testRevokeToken(site(), v15));
   it('test_resource_owner_password_credentials_grant (v15)', () =>
-    testResourceOwnerPasswordCredentialsGrant(site, v15, true));
-  it('test_login_using_implicit_token (v15)', () => testLoginUsingImplicitToken(site));
-  it('test_openid_code_id_token (v15)', () => testOpenidCodeIdToken(site, v15));
+    testResourceOwnerPasswordCredentialsGrant(site(), v15, true));
+  it('test_login_using_implicit_token (v15)', () => testLoginUsingImplicitToken(site()));
+  it('test_openid_code_id_token (v15)', () => testOpenidCodeIdToken(site(), v15));
 
-  // Listed, not run: each names the Frappe test and why it cannot be replayed over HTTP.
-  for (const { test, reason } of NOT_PORTABLE) it.skip(`${test}: not portable, ${reason}`, () => {});
+  listNotPortable(NOT_PORTABLE);
 });
