@@ -1,26 +1,11 @@
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFileRefreshLock, createFileStore, FrappeConfigurationError } from '../../src';
 import { authorizeAs, clientFor, startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
-
-const WORKER = join(process.cwd(), 'test/fixtures/file-store-worker.mts');
-const folders: string[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-function freshFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'frappe-file-lock-'));
-  folders.push(folder);
-  return folder;
-}
+import { askWorker, freshFolder, startFileStoreWorker } from './helpers';
 
 function lockFileOf(directory: string, key: string): string {
   return join(directory, `${createHash('sha256').update(key).digest('hex')}.lock`);
@@ -29,13 +14,13 @@ function lockFileOf(directory: string, key: string): string {
 describe('createFileRefreshLock', () => {
   it('refuses bad options', () => {
     expect(() => createFileRefreshLock('')).toThrow(FrappeConfigurationError);
-    expect(() => createFileRefreshLock({ directory: freshFolder(), leaseMs: 0 })).toThrow(
+    expect(() => createFileRefreshLock({ directory: freshFolder('frappe-file-lock-'), leaseMs: 0 })).toThrow(
       FrappeConfigurationError,
     );
   });
 
   it('one holder at a time; only the owner releases; a waiter can give up', async () => {
-    const directory = freshFolder();
+    const directory = freshFolder('frappe-file-lock-');
     const a = createFileRefreshLock({ directory, leaseMs: 600, pollMs: 10 });
     const b = createFileRefreshLock({ directory, leaseMs: 600, pollMs: 10 });
     const held = await a.acquire('k', { ttlMs: 10_000 });
@@ -58,7 +43,7 @@ describe('createFileRefreshLock', () => {
   });
 
   it('takes over a lease whose holder process is gone, and one that expired', async () => {
-    const directory = freshFolder();
+    const directory = freshFolder('frappe-file-lock-');
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const deadPid = Number(String(dead.stdout));
     writeFileSync(
@@ -81,39 +66,18 @@ describe('createFileRefreshLock', () => {
   });
 });
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(WORKER, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
-  });
-}
-
 function batch(child: ChildProcess, calls: number): Promise<{ ok: number; errors: Record<string, number> }> {
-  return new Promise((resolve, reject) => {
-    const onExit = () => reject(new Error('worker died'));
-    child.once('exit', onExit);
-    child.once('message', (answer) => {
-      child.off('exit', onExit);
-      resolve(answer as { ok: number; errors: Record<string, number> });
-    });
-    child.send({ type: 'batch', calls });
-  });
+  return askWorker(child, { type: 'batch', calls });
 }
 
 describe.each(['develop', 'v15'] as const)('4 processes sharing a file store on %s', (profile) => {
   it('50 concurrent calls each across 2 expiries: exactly 2 refreshes, no failed call', async () => {
     const site = await startSite(profile);
-    const directory = freshFolder();
+    const directory = freshFolder('frappe-file-lock-');
     await authorizeAs(clientFor(site, { store: createFileStore(directory) }), site, USERS.alice.email);
     site.clearRequests();
     const pool = await Promise.all(
-      Array.from({ length: 4 }, () => startWorker({ STORE_DIR: directory, SITE_URL: site.url })),
+      Array.from({ length: 4 }, () => startFileStoreWorker({ STORE_DIR: directory, SITE_URL: site.url })),
     );
     for (let expiry = 1; expiry <= 2; expiry++) {
       site.advanceClock(3700);

@@ -1,30 +1,15 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFileStore, FrappeConfigurationError, TokenStoreError } from '../../src';
-
-const WORKER = join(process.cwd(), 'test/fixtures/file-store-worker.mts');
-const folders: string[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-function freshFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'frappe-file-store-'));
-  folders.push(folder);
-  return folder;
-}
+import { askWorker, freshFolder, startFileStoreWorker } from './helpers';
 
 const posix = process.platform !== 'win32';
 
 describe('createFileStore', () => {
   it('keeps values across store objects (a later process), deletes, clears and honours TTLs', async () => {
-    const directory = join(freshFolder(), 'tokens');
+    const directory = join(freshFolder('frappe-file-store-'), 'tokens');
     const store = createFileStore({ directory });
     await store.set('token:a', { access_token: 'a-token', nested: { n: 1 } });
     await store.set('pending:x', { verifier: 'v' }, 60_000);
@@ -49,14 +34,14 @@ describe('createFileStore', () => {
   it.skipIf(!posix)(
     'creates its folder 0700 and its files 0600, and tightens a loose folder of ours',
     async () => {
-      const directory = join(freshFolder(), 'deep', 'tokens');
+      const directory = join(freshFolder('frappe-file-store-'), 'deep', 'tokens');
       const store = createFileStore(directory);
       await store.set('k', 'v');
       expect(statSync(directory).mode & 0o777).toBe(0o700);
       const [file] = readdirSync(directory);
       expect(statSync(join(directory, file as string)).mode & 0o777).toBe(0o600);
       expect(file).toMatch(/^[0-9a-f]{64}\.json$/); // the key is not in the name
-      const loose = freshFolder();
+      const loose = freshFolder('frappe-file-store-');
       chmodSync(loose, 0o755);
       createFileStore(loose);
       expect(statSync(loose).mode & 0o777).toBe(0o700);
@@ -66,7 +51,7 @@ describe('createFileStore', () => {
   it('refuses bad input with typed errors, and never quotes a damaged file', async () => {
     expect(() => createFileStore('')).toThrow(FrappeConfigurationError);
     expect(() => createFileStore(undefined as never)).toThrow(FrappeConfigurationError);
-    const folder = freshFolder();
+    const folder = freshFolder('frappe-file-store-');
     writeFileSync(join(folder, 'a-file'), 'x');
     expect(() => createFileStore(join(folder, 'a-file'))).toThrow(FrappeConfigurationError);
     const store = createFileStore(folder);
@@ -83,42 +68,17 @@ describe('createFileStore', () => {
   });
 });
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(WORKER, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
-  });
-}
-
-function ask<T>(child: ChildProcess, message: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = () => reject(new Error('worker died'));
-    child.once('exit', onExit);
-    child.once('message', (answer) => {
-      child.off('exit', onExit);
-      resolve(answer as T);
-    });
-    child.send(message);
-  });
-}
-
 describe('two processes writing one file store at once', () => {
   it('lose nothing, never see a torn value, and leave no temporary file', async () => {
-    const directory = freshFolder();
+    const directory = freshFolder('frappe-file-store-');
     const [a, b] = await Promise.all([
-      startWorker({ STORE_DIR: directory }),
-      startWorker({ STORE_DIR: directory }),
+      startFileStoreWorker({ STORE_DIR: directory }),
+      startFileStoreWorker({ STORE_DIR: directory }),
     ]);
     type Result = { torn: unknown[]; failures: number };
     const results = await Promise.all([
-      ask<Result>(a as ChildProcess, { type: 'writes', prefix: 'a', count: 300, sharedKey: 'shared' }),
-      ask<Result>(b as ChildProcess, { type: 'writes', prefix: 'b', count: 300, sharedKey: 'shared' }),
+      askWorker<Result>(a as ChildProcess, { type: 'writes', prefix: 'a', count: 300, sharedKey: 'shared' }),
+      askWorker<Result>(b as ChildProcess, { type: 'writes', prefix: 'b', count: 300, sharedKey: 'shared' }),
     ]);
     for (const result of results) expect(result).toEqual({ type: 'result', torn: [], failures: 0 });
     const store = createFileStore(directory);
