@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startSite, USERS } from '../helpers/frappe-site';
-import { cli, freshConfigHome } from './cli-harness';
+import { startSite } from '../helpers/frappe-site';
+import { passwordLoginAsAlice } from './cli-harness';
 
 const BIN = join(process.cwd(), 'src/cli/index.ts');
 
@@ -11,14 +11,7 @@ describe('the frappe-oauth process', () => {
   it('stops quietly (exit 0) when the reader of its output goes away: list --all | head', async () => {
     const site = await startSite('v15');
     site.generateDocuments('Customer', 5000);
-    const home = freshConfigHome();
-    const login = await cli(
-      home,
-      ['login', '--url', site.url, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
-      {
-        env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password },
-      },
-    );
+    const { home, login } = await passwordLoginAsAlice(site.url);
     expect(login.status).toBe(0);
     const child = spawn(
       process.execPath,

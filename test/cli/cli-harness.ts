@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach } from 'vitest';
 import type { CliContext } from '../../src/cli/context';
 import { runCli } from '../../src/cli/main';
+import { USERS } from '../helpers/frappe-site';
 import { auditLine } from '../helpers/secret-audit';
 
 const homes: string[] = [];
@@ -65,4 +66,18 @@ export async function cli(configHome: string, argv: string[], options: RunOption
     stderr,
     json: <T>() => JSON.parse(stdout) as T,
   };
+}
+
+/**
+ * `frappe-oauth login` to `siteUrl` as alice with the password grant (the password from
+ * $FRAPPE_OAUTH_PASSWORD, the public `shop` client), into a fresh config home.
+ */
+export async function passwordLoginAsAlice(siteUrl: string): Promise<{ home: string; login: CliRun }> {
+  const home = freshConfigHome();
+  const login = await cli(
+    home,
+    ['login', '--url', siteUrl, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
+    { env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password } },
+  );
+  return { home, login };
 }

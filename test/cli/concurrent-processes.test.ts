@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
-import { cli, freshConfigHome } from './cli-harness';
+import { startSite, TOKEN_PATH } from '../helpers/frappe-site';
+import { passwordLoginAsAlice } from './cli-harness';
 
 const BIN = join(process.cwd(), 'src/cli/index.ts');
 
@@ -28,12 +28,7 @@ function tokenProcess(home: string): Promise<{ code: number | null; stdout: stri
 describe.each(['v14', 'v15'] as const)('four frappe-oauth token processes at once, on %s', (profile) => {
   it('an expired token is refreshed once (the file lease); all print the new token', async () => {
     const site = await startSite(profile);
-    const home = freshConfigHome();
-    const login = await cli(
-      home,
-      ['login', '--url', site.url, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
-      { env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password } },
-    );
+    const { home, login } = await passwordLoginAsAlice(site.url);
     expect(login.status).toBe(0);
     const before = site.issuedTokens().at(-1)?.accessToken;
     site.advanceClock(3700);

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { countRequests, startSite, USERS } from '../helpers/frappe-site';
-import { cli, freshConfigHome } from './cli-harness';
+import { countRequests, startSite } from '../helpers/frappe-site';
+import { cli, passwordLoginAsAlice } from './cli-harness';
 
 /** Type-checks `files` (strict, as a user's project would) and returns the diagnostics' text. */
 function typeCheck(files: string[]): string[] {
@@ -24,14 +24,7 @@ function typeCheck(files: string[]): string[] {
 describe('frappe-oauth typegen', () => {
   it('writes interfaces from the site metadata that make getDoc<SalesOrder> typed', async () => {
     const site = await startSite('v15');
-    const home = freshConfigHome();
-    const login = await cli(
-      home,
-      ['login', '--url', site.url, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
-      {
-        env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password },
-      },
-    );
+    const { home, login } = await passwordLoginAsAlice(site.url);
     expect(login.status).toBe(0);
     const out = join(home, 'frappe-types.mts');
     const run = await cli(home, ['typegen', 'Sales Order', 'Customer', '--out', out]);
@@ -79,14 +72,7 @@ export async function use(client: FrappeOAuthClient): Promise<string> {
 
   it('reads metadata as Desk does (getdoctype, one request per DocType), and falls back to the DocType records', async () => {
     const site = await startSite('v15');
-    const home = freshConfigHome();
-    await cli(
-      home,
-      ['login', '--url', site.url, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
-      {
-        env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password },
-      },
-    );
+    const { home } = await passwordLoginAsAlice(site.url);
     site.clearRequests();
     const desk = await cli(home, ['typegen', 'Sales Order']);
     expect(desk.stdout).toContain('export interface SalesOrderItem {');

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { cli, freshConfigHome } from '../cli/cli-harness';
+import { passwordLoginAsAlice } from '../cli/cli-harness';
 import { startSite, USERS } from '../helpers/frappe-site';
 import { runNode } from '../helpers/run-node';
 
@@ -77,14 +77,7 @@ describe('examples', () => {
 
   it('script-with-cli-token: uses the token that frappe-oauth login stored', async () => {
     const site = await startSite('v15');
-    const home = freshConfigHome();
-    const login = await cli(
-      home,
-      ['login', '--url', site.url, '--client-id', 'shop', '--password', '--user', USERS.alice.email],
-      {
-        env: { FRAPPE_OAUTH_PASSWORD: USERS.alice.password },
-      },
-    );
+    const { home, login } = await passwordLoginAsAlice(site.url);
     expect(login.status).toBe(0);
     const run = await runNode(
       join(EXAMPLES, 'script-with-cli-token.mts'),
