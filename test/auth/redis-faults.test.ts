@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorProfileName, FrappeEmulator } from '../../src/testing';
 import type { CallOutcome } from '../fixtures/redis-fault-worker.mts';
 import { authorizeAs, clientFor, startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
+import { freePort } from '../helpers/free-port';
 import { expectNoSecretsLeaked } from '../helpers/secret-audit';
 
 /**
@@ -182,18 +183,6 @@ class FreezableProxy {
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // ── worker processes ─────────────────────────────────────────────────────────────────────────

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../cli/cli-harness';
-import { freePort } from '../cli/free-port';
 import { startSite, USERS } from '../helpers/frappe-site';
+import { freePort } from '../helpers/free-port';
 
 /**
  * A real browser: headless Chromium (Debian's `chromium`, driven through playwright-core) opens the

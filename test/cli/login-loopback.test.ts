@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countRequests, startSite, USERS } from '../helpers/frappe-site';
+import { freePort } from '../helpers/free-port';
 import { browse } from './browse';
 import { cli, freshConfigHome } from './cli-harness';
-import { freePort } from './free-port';
 
 describe.each(['v15', 'develop'] as const)('frappe-oauth login in the browser on %s', (profile) => {
   it('a public client with PKCE through the loopback receiver; the token is stored for later commands', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startSite, USERS } from '../helpers/frappe-site';
+import { freePort } from '../helpers/free-port';
 import { browse } from './browse';
 import { cli, freshConfigHome } from './cli-harness';
-import { freePort } from './free-port';
 
 /** Signs `user` in through the URL the command hands to the browser. */
 function browserAs(site: Awaited<ReturnType<typeof startSite>>, user: string) {

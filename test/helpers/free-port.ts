@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 
 /**
- * A port that was free a moment ago on 127.0.0.1: a loopback redirect URI must name its port
- * exactly as registered, so the test registers this one at the emulator's client.
+ * A port that was free a moment ago on 127.0.0.1, for what must know its port before it listens:
+ * a loopback redirect URI names its port exactly as registered at the emulator's client, and a
+ * private Redis is started on a port chosen in advance.
  */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
