@@ -25,6 +25,16 @@ describe.each(PROFILE_NAMES)('outgoing webhooks on %s', (profile) => {
       json: { customer_name: name, customer_group: 'Commercial', ...extra },
     });
 
+  /** A webhook that posts the name of each new Customer to the current receiver. */
+  const hookCustomerInserts = (options: { timeoutSeconds?: number } = {}) =>
+    site.emulator.webhooks.register({
+      url: receiver.url,
+      doctype: 'Customer',
+      event: 'after_insert',
+      fields: ['name'],
+      ...options,
+    });
+
   it('after_insert: the body is Python json.dumps of the selected fields, signed over those bytes', async () => {
     receiver = await startReceiver();
     site.emulator.webhooks.register({
@@ -136,12 +146,7 @@ describe.each(PROFILE_NAMES)('outgoing webhooks on %s', (profile) => {
 
   it('retries as Frappe: 3 tries after non-2xx answers, each logged; a timeout is a failed try too', async () => {
     receiver = await startReceiver([500, 503, 200]);
-    site.emulator.webhooks.register({
-      url: receiver.url,
-      doctype: 'Customer',
-      event: 'after_insert',
-      fields: ['name'],
-    });
+    hookCustomerInserts();
     await insertCustomer('Retry Ltd.');
     await site.emulator.webhooks.settled();
     expect(receiver.received).toHaveLength(3);
@@ -155,13 +160,7 @@ describe.each(PROFILE_NAMES)('outgoing webhooks on %s', (profile) => {
     await receiver.stop();
 
     receiver = await startReceiver(['hang']);
-    site.emulator.webhooks.register({
-      url: receiver.url,
-      doctype: 'Customer',
-      event: 'after_insert',
-      fields: ['name'],
-      timeoutSeconds: 0.2,
-    });
+    hookCustomerInserts({ timeoutSeconds: 0.2 });
     await insertCustomer('Slow Receiver Ltd.');
     await site.emulator.webhooks.settled();
     const slow = site.emulator.webhooks
@@ -174,12 +173,7 @@ describe.each(PROFILE_NAMES)('outgoing webhooks on %s', (profile) => {
     expect(site.emulator.webhooks.retryDelayScale).toBe(0); // set by this suite; the default is 1
     site.emulator.webhooks.retryDelayScale = 0.001;
     receiver = await startReceiver([502]);
-    site.emulator.webhooks.register({
-      url: receiver.url,
-      doctype: 'Customer',
-      event: 'after_insert',
-      fields: ['name'],
-    });
+    hookCustomerInserts();
     await insertCustomer('Always Failing Ltd.');
     await site.emulator.webhooks.settled();
     expect(site.emulator.webhooks.requestLog().map((entry) => entry.waitedMs)).toEqual([1, 4, 7]);
