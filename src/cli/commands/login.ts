@@ -8,7 +8,7 @@ import { resolveKey } from '../key-source';
 import { readSecret } from '../read-secret';
 import { clientFor, profilesFor, requestedSite } from '../site-client';
 import { CliUsageError } from '../usage-error';
-import { describeToken } from './token';
+import { describeSignedIn } from './whoami';
 
 const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8765/callback';
 
@@ -73,14 +73,7 @@ ${COMMON_HELP}`,
       context.stderr.write(
         `Signed in to ${profile.baseUrl} as ${user.email || user.name} (site "${name}").\n`,
       );
-      writeJson(context.stdout, {
-        site: name,
-        baseUrl: profile.baseUrl,
-        user: user.email || user.name,
-        name: user.name,
-        roles: user.roles,
-        ...(stored ? describeToken(stored) : {}),
-      });
+      writeJson(context.stdout, describeSignedIn(name, profile.baseUrl, user, stored));
       return 0;
     } finally {
       await client.close();

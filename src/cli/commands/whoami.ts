@@ -1,8 +1,27 @@
+import type { FrappeProfile } from '../../auth/profile-endpoint';
+import type { StoredToken } from '../../auth/stored-token';
 import { COMMON_HELP, type Command } from '../command';
 import { writeJson } from '../context';
 import { withSite } from '../site-client';
 import { CliUsageError } from '../usage-error';
 import { describeToken } from './token';
+
+/** whoami's output, which login prints too once signed in: the site, its user, the token's scope and expiry. */
+export function describeSignedIn(
+  site: string,
+  baseUrl: string,
+  user: FrappeProfile,
+  stored: StoredToken | undefined,
+): Record<string, unknown> {
+  return {
+    site,
+    baseUrl,
+    user: user.email || user.name,
+    name: user.name,
+    roles: user.roles,
+    ...(stored ? describeToken(stored) : {}),
+  };
+}
 
 export const whoamiCommand: Command = {
   name: 'whoami',
@@ -20,14 +39,7 @@ ${COMMON_HELP}`,
     return withSite(values, context, async ({ name, profile, client }) => {
       const user = await client.getProfile({ signal: context.signal });
       const stored = await client.getStoredToken();
-      writeJson(context.stdout, {
-        site: name,
-        baseUrl: profile.baseUrl,
-        user: user.email || user.name,
-        name: user.name,
-        roles: user.roles,
-        ...(stored ? describeToken(stored) : {}),
-      });
+      writeJson(context.stdout, describeSignedIn(name, profile.baseUrl, user, stored));
       return 0;
     });
   },
