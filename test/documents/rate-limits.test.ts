@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrappeNetworkError, FrappeRateLimitError } from '../../src';
+import type { EmulatorProfileName } from '../../src/testing';
 import { authorizeAs, clientFor, PROFILES, startSite, USERS } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked, rejectionOf } from '../helpers/secret-audit';
 
@@ -20,21 +21,30 @@ function windowClock() {
 const refusals = (site: Awaited<ReturnType<typeof startSite>>) =>
   site.requests().filter((entry) => entry.status === 429).length;
 
+/**
+ * A site whose admin is signed in, under an enforced limit that an insert_many of 200 exhausts in
+ * a few chunks, with this window's budget already spent; `before` counts its Customers.
+ */
+async function adminUnderSpentInsertLimit(profile: EmulatorProfileName) {
+  const site = await startSite(profile);
+  const client = clientFor(site);
+  await authorizeAs(client, site, USERS.admin.email);
+  const before = site.documentCount('Customer');
+  // 2 s of server time per 2 s window; each insert_many of 200 costs 0.5 s, a refusal 1 ms.
+  site.siteRateLimit.set({
+    limit: 2,
+    window: 2,
+    now: windowClock(),
+    serverTimeMicros: ({ rejected }) => (rejected ? 1_000 : 500_000),
+  });
+  // Another job has used this window's budget already: the first chunk meets a 429.
+  site.siteRateLimit.spend(2_500_000);
+  return { site, client, before };
+}
+
 describe.each(PROFILES)('rate limits on %s', (profile) => {
   it('2,000 inserts via insertMany under an enforced limit: no error, no duplicate, and the 429s counted', async () => {
-    const site = await startSite(profile);
-    const client = clientFor(site);
-    await authorizeAs(client, site, USERS.admin.email);
-    const before = site.documentCount('Customer');
-    // 2 s of server time per 2 s window; each insert_many of 200 costs 0.5 s, a refusal 1 ms.
-    site.siteRateLimit.set({
-      limit: 2,
-      window: 2,
-      now: windowClock(),
-      serverTimeMicros: ({ rejected }) => (rejected ? 1_000 : 500_000),
-    });
-    // Another job has used this window's budget already: the first chunk meets a 429.
-    site.siteRateLimit.spend(2_500_000);
+    const { site, client, before } = await adminUnderSpentInsertLimit(profile);
 
     const docs = Array.from({ length: 2000 }, (_, i) => ({
       customer_name: `Bulk Customer ${String(i).padStart(4, '0')}`,
@@ -55,17 +65,7 @@ describe.each(PROFILES)('rate limits on %s', (profile) => {
   }, 60_000);
 
   it('four insertMany callers at once, one aborted at the first 429: the others finish, nothing inserted twice', async () => {
-    const site = await startSite(profile);
-    const client = clientFor(site);
-    await authorizeAs(client, site, USERS.admin.email);
-    const before = site.documentCount('Customer');
-    site.siteRateLimit.set({
-      limit: 2,
-      window: 2,
-      now: windowClock(),
-      serverTimeMicros: ({ rejected }) => (rejected ? 1_000 : 500_000),
-    });
-    site.siteRateLimit.spend(2_500_000);
+    const { site, client, before } = await adminUnderSpentInsertLimit(profile);
 
     const batch = (prefix: string) =>
       Array.from({ length: 500 }, (_, i) => ({
