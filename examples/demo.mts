@@ -18,7 +18,7 @@ import {
   FrappePermissionError,
   type TokenEvent,
 } from '../src/index.js';
-import { FrappeEmulator } from '../src/testing/index.js';
+import { type EmulatorProfileName, FrappeEmulator } from '../src/testing/index.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:8765/callback';
 const TOKEN = 'frappe.integrations.oauth2.get_token';
@@ -76,6 +76,22 @@ function timePasses(site: FrappeEmulator, seconds: number): void {
   site.advanceClock(seconds);
 }
 
+/** An emulated site with alice and the confidential `shop` client, its consent screen skipped. */
+function startShopSite(profile: EmulatorProfileName): Promise<FrappeEmulator> {
+  return FrappeEmulator.start({
+    profile,
+    users: [ALICE],
+    clients: [
+      {
+        clientId: 'shop',
+        clientSecret: 'shop-secret',
+        redirectUris: [REDIRECT_URI],
+        skipAuthorization: true,
+      },
+    ],
+  });
+}
+
 function clientOn(site: FrappeEmulator, store = createFileStore(join(work, `store-${site.profile}`))) {
   const client = new FrappeOAuthClient({
     baseUrl: site.url,
@@ -94,18 +110,7 @@ function clientOn(site: FrappeEmulator, store = createFileStore(join(work, `stor
 }
 
 async function lifecycleOnV15(): Promise<void> {
-  const site = await FrappeEmulator.start({
-    profile: 'v15',
-    users: [ALICE],
-    clients: [
-      {
-        clientId: 'shop',
-        clientSecret: 'shop-secret',
-        redirectUris: [REDIRECT_URI],
-        skipAuthorization: true,
-      },
-    ],
-  });
+  const site = await startShopSite('v15');
   console.log(`emulated Frappe v15 at ${site.url}; tokens in a file store under ${work}`);
   const { client, events, store } = clientOn(site);
   try {
@@ -176,18 +181,7 @@ async function lifecycleOnV15(): Promise<void> {
 
 async function permissionOrExpiryOnV14(): Promise<void> {
   step('7. v14: a 403 is either a real permission error or an expired token (v14 runs it as Guest)');
-  const site = await FrappeEmulator.start({
-    profile: 'v14',
-    users: [ALICE],
-    clients: [
-      {
-        clientId: 'shop',
-        clientSecret: 'shop-secret',
-        redirectUris: [REDIRECT_URI],
-        skipAuthorization: true,
-      },
-    ],
-  });
+  const site = await startShopSite('v14');
   offsetMs = 0; // a new site, with a clock of its own
   const { client } = clientOn(site);
   try {
