@@ -1,4 +1,6 @@
 import type { Span } from '@opentelemetry/api';
+import type { HttpTransport, SendOptions } from '../transport/http-transport';
+import type { TransportRequest, TransportResponse } from '../transport/transport';
 import type { RequestEvent, RetryEvent } from './hook-events';
 import { errorType, hasRetryAfter, observedError, retryReasonOf, statusOf } from './observed-error';
 import type { Observer } from './observer';
@@ -115,6 +117,23 @@ export class CallObservation {
         error: type,
       },
     );
+  }
+
+  /** Sends one HTTP request of the call through `transport`, timed and reported to {@link sent}. */
+  async send(
+    transport: HttpTransport,
+    request: TransportRequest,
+    options?: SendOptions,
+  ): Promise<TransportResponse> {
+    const started = performance.now();
+    try {
+      const response = await transport.send(request, options);
+      this.sent(response.status, undefined, performance.now() - started);
+      return response;
+    } catch (error) {
+      this.sent(undefined, error, performance.now() - started);
+      throw error;
+    }
   }
 
   /** One HTTP request of the call came back (`status`) or failed without an answer (`error`). */

@@ -16,17 +16,7 @@ export function observeOAuthRequests(transport: HttpTransport, observer: Observe
   observed.send = (request: TransportRequest, options?: SendOptions): Promise<TransportResponse> => {
     const method = (request.method ?? 'GET').toUpperCase();
     const call = observer.oauthRequest(method, request.url);
-    return call.run(async () => {
-      const started = performance.now();
-      try {
-        const response = await transport.send(request, options);
-        call.sent(response.status, undefined, performance.now() - started);
-        return response;
-      } catch (error) {
-        call.sent(undefined, error, performance.now() - started);
-        throw error;
-      }
-    });
+    return call.run(() => call.send(transport, request, options));
   };
   return observed;
 }

@@ -64,16 +64,7 @@ async function sent(
   request: TransportRequest,
   options: SendOptions,
 ): Promise<TransportResponse> {
-  if (!call) return transport.send(request, options);
-  const started = performance.now();
-  try {
-    const response = await transport.send(request, options);
-    call.sent(response.status, undefined, performance.now() - started);
-    return response;
-  } catch (error) {
-    call.sent(undefined, error, performance.now() - started);
-    throw error;
-  }
+  return call ? call.send(transport, request, options) : transport.send(request, options);
 }
 
 /** The last answer, and the access tokens sent (to be scrubbed from any error built from it). */
