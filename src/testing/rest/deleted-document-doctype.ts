@@ -1,4 +1,5 @@
 import type { DocTypeMeta } from './doctypes';
+import { CORE_DOCTYPE } from './standard-doctypes';
 
 /**
  * `Deleted Document` (`frappe/core/doctype/deleted_document/deleted_document.json`): one row per
@@ -7,13 +8,7 @@ import type { DocTypeMeta } from './doctypes';
  */
 export const DELETED_DOCUMENT: DocTypeMeta = {
   name: 'Deleted Document',
-  module: 'Core',
-  istable: 0,
-  is_submittable: 0,
-  allow_rename: 0,
-  autoname: 'hash',
-  sort_field: 'modified',
-  sort_order: 'DESC',
+  ...CORE_DOCTYPE,
   title_field: 'deleted_name',
   fields: [
     { fieldname: 'deleted_name', fieldtype: 'Data', label: 'Deleted Name', read_only: 1, in_list_view: 1 },

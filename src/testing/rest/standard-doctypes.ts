@@ -5,8 +5,11 @@ import type { DocTypeMeta } from './doctypes';
  * `/api/resource/DocType/<name>` serves. Trimmed to the fields a client reads.
  */
 
-export const FILE: DocTypeMeta = {
-  name: 'File',
+/**
+ * What Frappe's own Core doctypes here have in common: not submittable, not renamable, named by
+ * hash, newest first. A doctype spreads it after its name and overrides what differs.
+ */
+export const CORE_DOCTYPE = {
   module: 'Core',
   istable: 0,
   is_submittable: 0,
@@ -14,6 +17,11 @@ export const FILE: DocTypeMeta = {
   autoname: 'hash',
   sort_field: 'modified',
   sort_order: 'DESC',
+} as const satisfies Partial<DocTypeMeta>;
+
+export const FILE: DocTypeMeta = {
+  name: 'File',
+  ...CORE_DOCTYPE,
   fields: [
     { fieldname: 'file_name', fieldtype: 'Data', label: 'File Name' },
     { fieldname: 'is_private', fieldtype: 'Check', label: 'Is Private', default: 0 },
@@ -31,13 +39,8 @@ export const FILE: DocTypeMeta = {
 
 export const DOCFIELD: DocTypeMeta = {
   name: 'DocField',
-  module: 'Core',
+  ...CORE_DOCTYPE,
   istable: 1,
-  is_submittable: 0,
-  allow_rename: 0,
-  autoname: 'hash',
-  sort_field: 'modified',
-  sort_order: 'DESC',
   fields: [
     { fieldname: 'label', fieldtype: 'Data', label: 'Label' },
     { fieldname: 'fieldtype', fieldtype: 'Select', label: 'Type', reqd: 1 },
@@ -55,13 +58,8 @@ export const DOCFIELD: DocTypeMeta = {
 
 export const DOCTYPE: DocTypeMeta = {
   name: 'DocType',
-  module: 'Core',
-  istable: 0,
-  is_submittable: 0,
-  allow_rename: 0,
+  ...CORE_DOCTYPE,
   autoname: 'Prompt',
-  sort_field: 'modified',
-  sort_order: 'DESC',
   fields: [
     { fieldname: 'module', fieldtype: 'Link', label: 'Module', options: 'Module Def', reqd: 1 },
     { fieldname: 'istable', fieldtype: 'Check', label: 'Is Child Table', default: 0 },
