@@ -5,6 +5,7 @@ import {
   FrappeRateLimitError,
   FrappeServerError,
 } from '../errors';
+import { jsonObjectOf } from '../responses/json-object';
 import type { CallScope } from '../transport/call-scope';
 import type { HttpTransport } from '../transport/http-transport';
 import type { TransportResponse } from '../transport/transport';
@@ -96,7 +97,7 @@ async function registrationEndpoint(
     scope.requestOptions(),
   );
   if (response.status !== 200) return REGISTRATION_PATH;
-  const metadata = parseObject(response.data);
+  const metadata = jsonObjectOf(response.data);
   if (metadata === undefined) return REGISTRATION_PATH;
   const advertised = metadata.registration_endpoint;
   if (advertised === undefined) throw registrationOff();
@@ -113,7 +114,7 @@ async function registrationEndpoint(
 }
 
 function readRegistration(response: TransportResponse, request: ClientRegistrationRequest): RegisteredClient {
-  const answer = parseObject(response.data);
+  const answer = jsonObjectOf(response.data);
   const clientId = answer?.client_id;
   if (answer === undefined || typeof clientId !== 'string' || clientId === '') {
     throw new FrappeServerError({
@@ -177,18 +178,4 @@ function registrationOff(): FrappeConfigurationError {
     message:
       'dynamic client registration is turned off on this site (OAuth Settings → Enable Dynamic Client Registration); register the client in the desk instead',
   });
-}
-
-function parseObject(data: unknown): Record<string, unknown> | undefined {
-  let value = data;
-  if (typeof data === 'string') {
-    try {
-      value = JSON.parse(data);
-    } catch {
-      return undefined;
-    }
-  }
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }

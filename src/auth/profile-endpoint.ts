@@ -1,4 +1,5 @@
 import { errorFromResponse, type FrappeError } from '../errors';
+import { jsonObjectOf } from '../responses/json-object';
 import type { HttpTransport, SendOptions } from '../transport/http-transport';
 import { OAUTH_MAX_RESPONSE_BYTES } from './frappe-endpoints';
 
@@ -58,16 +59,8 @@ export async function fetchProfile(
 }
 
 function parseProfile(text: unknown): FrappeProfile | undefined {
-  let value: unknown = text;
-  if (typeof text === 'string') {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const candidate = value as Record<string, unknown>;
+  const candidate = jsonObjectOf(text);
+  if (candidate === undefined) return undefined;
   if (typeof candidate.email !== 'string') return undefined;
   if (candidate.sub !== null && candidate.sub !== undefined && typeof candidate.sub !== 'string')
     return undefined;
