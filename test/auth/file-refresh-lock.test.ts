@@ -4,7 +4,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileRefreshLock, createFileStore, FrappeConfigurationError } from '../../src';
-import { authorizeAs, clientFor, startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
+import { authorizeAs, clientFor, startSite, statusesServed, TOKEN_PATH, USERS } from '../helpers/frappe-site';
 import { askWorker, freshFolder, startFileStoreWorker } from './helpers';
 
 function lockFileOf(directory: string, key: string): string {
@@ -84,10 +84,7 @@ describe.each(['develop', 'v15'] as const)('4 processes sharing a file store on 
       const results = await Promise.all(pool.map((worker) => batch(worker, 50)));
       for (const result of results) expect(result).toMatchObject({ ok: 50, errors: {} });
     }
-    const tokenAnswers = site
-      .requests()
-      .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-      .map((entry) => entry.status);
+    const tokenAnswers = statusesServed(site, TOKEN_PATH);
     expect(tokenAnswers).toEqual([200, 200]);
     // No temporary file is left; the lease file goes once its holder's release lands (the SDK
     // releases after the refreshed pair is handed out, so it may still be on its way).

@@ -8,7 +8,7 @@ import Keyv from 'keyv';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorProfileName, FrappeEmulator } from '../../src/testing';
 import type { CallOutcome } from '../fixtures/redis-fault-worker.mts';
-import { authorizeAs, clientFor, startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
+import { authorizeAs, clientFor, startSite, statusesServed, TOKEN_PATH, USERS } from '../helpers/frappe-site';
 import { freePort } from '../helpers/free-port';
 import { expectNoSecretsLeaked } from '../helpers/secret-audit';
 
@@ -310,13 +310,6 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function tokenAnswers(site: FrappeEmulator): number[] {
-  return site
-    .requests()
-    .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-    .map((entry) => entry.status);
-}
-
 function failures(outcomes: CallOutcome[]): CallOutcome[] {
   return outcomes.filter((outcome) => !outcome.ok);
 }
@@ -407,7 +400,7 @@ describe('Redis stops answering while 3 processes share one token', () => {
       expectTyped(during, OUTAGE_ERRORS, timeoutMs);
       expect(failures(during).length).toBeGreaterThan(0); // the outage did reach the calls
       expect(errorCounts(rounds.at(-1) ?? [])).toEqual({}); // and they work again once it is over
-      expect(tokenAnswers(site)).toEqual([]); // the token was fresh: nothing to refresh
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([]); // the token was fresh: nothing to refresh
 
       // the token expires while Redis hangs: no process can read it, so none refreshes
       site.advanceClock(3700);
@@ -416,7 +409,7 @@ describe('Redis stops answering while 3 processes share one token', () => {
       const blind = await round(pool, 10, timeoutMs);
       expectTyped(blind, OUTAGE_ERRORS, timeoutMs);
       expect(failures(blind)).toHaveLength(30);
-      expect(tokenAnswers(site)).toEqual([]);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([]);
       await secondHang;
 
       // back: one refresh for all three processes, no storm (each token answer takes 300 ms, so
@@ -425,7 +418,7 @@ describe('Redis stops answering while 3 processes share one token', () => {
       const after = await round(pool, 20, 10_000);
       site.clearFaults();
       expect(errorCounts(after)).toEqual({});
-      expect(tokenAnswers(site)).toEqual([200]);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([200]);
       const stored = await storedRefreshPrint(redis, site, namespace);
       expect(stored).toBeDefined();
       expect(stored).not.toBe(fp(first.refresh_token));
@@ -456,7 +449,7 @@ describe('Redis stops answering while 3 processes share one token', () => {
       console.info(`killed Redis: ${rounds.length} rounds, ${JSON.stringify(errorCounts(during))}`);
       expectTyped(during, OUTAGE_ERRORS, timeoutMs);
       expect(failures(rounds.at(-1) ?? [])).toHaveLength(30); // Redis is gone: nothing works
-      expect(tokenAnswers(site)).toEqual([]);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([]);
 
       // the same port, an empty Redis: the token is written back before the workload resumes
       await redis.spawn();
@@ -477,7 +470,7 @@ describe('Redis stops answering while 3 processes share one token', () => {
       );
       expectTyped(recovering, OUTAGE_ERRORS, timeoutMs);
       expect(errorCounts(recovery.at(-1) ?? [])).toEqual({});
-      expect(tokenAnswers(site)).toEqual([]);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([]);
       expect(await storedRefreshPrint(redis, site, namespace)).toBe(fp(first.refresh_token)); // no token lost
 
       // and the shared refresh works again through the restarted Redis: exactly one refresh
@@ -486,7 +479,7 @@ describe('Redis stops answering while 3 processes share one token', () => {
       const refreshed = await round(pool, 20, 10_000);
       site.clearFaults();
       expect(errorCounts(refreshed)).toEqual({});
-      expect(tokenAnswers(site)).toEqual([200]);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([200]);
       expect(await storedRefreshPrint(redis, site, namespace)).not.toBe(fp(first.refresh_token));
     },
     60_000,
@@ -507,7 +500,7 @@ describe('a lost refresh answer on develop, two processes', () => {
       // the site issues the new pair (and, on develop, revokes the old one), the answer never arrives
       site.injectFault(/get_token$/, { kind: 'drop-after-write' }, { times: 1 });
       const outcomes = await round(pool, 10, timeoutMs);
-      const sequence = tokenAnswers(site);
+      const sequence = statusesServed(site, TOKEN_PATH);
       console.info(`lost refresh answer: token request statuses ${JSON.stringify(sequence)}`);
 
       const stored = await storedRefreshPrint(redis, site, namespace);
@@ -528,7 +521,7 @@ describe('a lost refresh answer on develop, two processes', () => {
       // after the refusal: no more token requests, the same error, the stored value as it was
       const again = await round(pool, 10, timeoutMs);
       expect(errorCounts(again)).toEqual({ AuthorizationRequiredError: 20 });
-      expect(tokenAnswers(site)).toEqual(sequence);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual(sequence);
       expect(await storedRefreshPrint(redis, site, namespace)).toBe(fp(first.refresh_token));
     },
     60_000,
@@ -561,7 +554,7 @@ describe('a lease holder whose Redis hangs while others wait', () => {
       const hang = redis.debugSleep(5);
       // The precondition of everything below: the hang began before the holder had its answer
       // (the request log lists the holder's request still in flight, with status 0).
-      expect(tokenAnswers(site)).not.toContain(200);
+      expect(statusesServed(site, TOKEN_PATH)).not.toContain(200);
 
       const [held, waitedPerWorker] = await Promise.all([holding, waiting]);
       const waited = waitedPerWorker.flat();
@@ -577,7 +570,7 @@ describe('a lease holder whose Redis hangs while others wait', () => {
       // Redis is back: everyone gets the pair the holder refreshed, nobody refreshes again
       const after = await round(pool, 10, 10_000);
       expect(errorCounts(after)).toEqual({});
-      expect(tokenAnswers(site)).toEqual([200]);
+      expect(statusesServed(site, TOKEN_PATH)).toEqual([200]);
       expect(await leaseKeys(redis, namespace)).toEqual([]);
     },
     60_000,
@@ -620,7 +613,7 @@ describe('a lease holder whose own Redis connection hangs while Redis works for 
       // the lease expired unrenewed: the waiters' refreshes (still running after their callers gave
       // up) take it and present the revoked pair
       await delay(2500);
-      const afterHang = tokenAnswers(site);
+      const afterHang = statusesServed(site, TOKEN_PATH);
       console.info(`hung holder connection: token request statuses ${JSON.stringify(afterHang)}`);
       expect(afterHang[0]).toBe(200);
       expect(afterHang.length).toBeLessThanOrEqual(3);
@@ -632,7 +625,7 @@ describe('a lease holder whose own Redis connection hangs while Redis works for 
         `hung holder connection: a waiter before the holder is back: ${JSON.stringify(errorCounts(early))}`,
       );
       expectTyped(early, ['AuthorizationRequiredError', ...OUTAGE_ERRORS], 5000);
-      expect(tokenAnswers(site)).toEqual(afterHang); // no refresh for a refused pair
+      expect(statusesServed(site, TOKEN_PATH)).toEqual(afterHang); // no refresh for a refused pair
 
       // the holder's connections drop and it reconnects: its next call stores the pair it kept
       proxy.reset();
@@ -647,7 +640,7 @@ describe('a lease holder whose own Redis connection hangs while Redis works for 
       expect(errorCounts(holderCalls)).toEqual({});
       expect(await storedRefreshPrint(redis, site, namespace)).toBe(kept);
       expect(errorCounts(await round(others, 10, 10_000))).toEqual({});
-      expect(tokenAnswers(site)).toEqual(afterHang); // and nobody refreshed again
+      expect(statusesServed(site, TOKEN_PATH)).toEqual(afterHang); // and nobody refreshed again
       expect(site.issuedTokens()).toHaveLength(2);
     },
     60_000,

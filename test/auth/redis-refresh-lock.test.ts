@@ -6,7 +6,7 @@ import Keyv from 'keyv';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedisRefreshLock, FrappeConfigurationError } from '../../src';
 import type { EmulatorProfileName, FrappeEmulator } from '../../src/testing';
-import { authorizeAs, clientFor, startSite, TOKEN_PATH, USERS } from '../helpers/frappe-site';
+import { authorizeAs, clientFor, startSite, statusesServed, TOKEN_PATH, USERS } from '../helpers/frappe-site';
 import { expectNoSecretsLeaked } from '../helpers/secret-audit';
 
 /**
@@ -76,13 +76,6 @@ async function startWorker(site: FrappeEmulator, namespace: string): Promise<Wor
   return worker;
 }
 
-function tokenAnswers(site: FrappeEmulator): number[] {
-  return site
-    .requests()
-    .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-    .map((entry) => entry.status);
-}
-
 /** A site whose token for alice is in Redis under a fresh namespace. */
 async function sharedIdentity(profile: EmulatorProfileName) {
   const site = await startSite(profile);
@@ -106,7 +99,7 @@ describe.each(['develop', 'v15'] as const)('8 processes sharing one token throug
       }
     }
     expect(failed).toBe(0);
-    expect(tokenAnswers(site)).toEqual([200, 200, 200]);
+    expect(statusesServed(site, TOKEN_PATH)).toEqual([200, 200, 200]);
     const active = site.issuedTokens().filter((token) => token.status === 'Active');
     // develop revokes each superseded pair; v15 keeps them (the login's and two refreshed ones)
     expect(active).toHaveLength(profile === 'develop' ? 1 : 4);

@@ -18,6 +18,7 @@ import {
   PROFILE_PATH,
   PROFILES,
   startSite,
+  statusesServed,
   TOKEN_PATH,
   USERS,
 } from '../helpers/frappe-site';
@@ -334,12 +335,7 @@ describe('two processes sharing a store on develop', () => {
     );
     // both refreshed with the same refresh token; the second was refused (develop revoked it: the
     // masked 403 of a refresh-token miss) and recovered
-    expect(
-      site
-        .requests()
-        .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-        .map((entry) => entry.status),
-    ).toEqual([200, 200, 403]);
+    expect(statusesServed(site, TOKEN_PATH)).toEqual([200, 200, 403]);
   });
 
   it('two clients of one process on one store share the default lock: one refresh, no refusal', async () => {
@@ -357,11 +353,6 @@ describe('two processes sharing a store on develop', () => {
     ]);
     expect(new Set(tokens)).toEqual(new Set([(await a.getStoredToken())?.access_token]));
     // the login, then one refresh: b waited for a's lease and found a's pair in the store
-    expect(
-      site
-        .requests()
-        .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-        .map((entry) => entry.status),
-    ).toEqual([200, 200]);
+    expect(statusesServed(site, TOKEN_PATH)).toEqual([200, 200]);
   });
 });

@@ -20,6 +20,7 @@ import {
   ManualClock,
   PROFILES,
   startSite,
+  statusesServed,
   TOKEN_PATH,
   USERS,
 } from '../helpers/frappe-site';
@@ -89,13 +90,6 @@ async function storedValue(keyv: Keyv, site: FrappeEmulator, tokenKey = 'default
 
 function statusOf(site: FrappeEmulator, accessToken: string): string | undefined {
   return site.issuedTokens().find((entry) => entry.accessToken === accessToken)?.status;
-}
-
-function tokenStatuses(site: FrappeEmulator): number[] {
-  return site
-    .requests()
-    .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-    .map((entry) => entry.status);
 }
 
 function concurrently<T>(count: number, call: () => Promise<T>): Promise<T[]> {
@@ -189,7 +183,7 @@ describe('a rotated pair the store refuses (develop: a refresh revokes the previ
     expect(new Set(fromOther)).toEqual(new Set([fresh]));
     expect(countRequests(site, TOKEN_PATH)).toBe(2); // no login, no extra refresh
     expect(countRequests(site, AUTHORIZE_PATH)).toBe(authorizeBefore);
-    expect(tokenStatuses(site)).toEqual([200, 200]);
+    expect(statusesServed(site, TOKEN_PATH)).toEqual([200, 200]);
   });
 
   it('refreshes from the pending pair once that one expires too, and never drops the newest pair', async () => {
@@ -210,7 +204,7 @@ describe('a rotated pair the store refuses (develop: a refresh revokes the previ
     expect(newest).not.toBe(pending);
     expect(newest).not.toBe(first.access_token);
     expect(countRequests(site, TOKEN_PATH)).toBe(3); // exactly one more token request
-    expect(tokenStatuses(site)).toEqual([200, 200, 200]); // the pending refresh token was accepted
+    expect(statusesServed(site, TOKEN_PATH)).toEqual([200, 200, 200]); // the pending refresh token was accepted
     expect(statusOf(site, pending)).toBe('Revoked');
     expect(statusOf(site, newest)).toBe('Active');
     expect((await storedValue(keyv, site)).access_token).toBe(first.access_token);

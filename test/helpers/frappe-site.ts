@@ -155,5 +155,13 @@ export function countRequests(site: FrappeEmulator, pathSuffix: string): number 
   return site.requests().filter((entry) => entry.path.endsWith(pathSuffix)).length;
 }
 
+/** The statuses the site answered for a path suffix, in the order it served them. */
+export function statusesServed(site: FrappeEmulator, pathSuffix: string): number[] {
+  return site
+    .requests()
+    .filter((entry) => entry.path.endsWith(pathSuffix))
+    .map((entry) => entry.status);
+}
+
 export const TOKEN_PATH = 'frappe.integrations.oauth2.get_token';
 export const PROFILE_PATH = 'frappe.integrations.oauth2.openid_profile';

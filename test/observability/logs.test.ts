@@ -8,6 +8,7 @@ import {
   clientFor,
   ManualClock,
   startSite,
+  statusesServed,
   TOKEN_PATH,
   USERS,
 } from '../helpers/frappe-site';
@@ -146,12 +147,7 @@ describe('log lines', () => {
     expect(retries[0]?.message).toBe(
       '[frappe-oauth-client] refresh: token request failed (FrappeServerError 502); retrying (token key default)',
     );
-    expect(
-      site
-        .requests()
-        .filter((entry) => entry.path.endsWith(TOKEN_PATH))
-        .map((entry) => entry.status),
-    ).toEqual([200, 502, 200]);
+    expect(statusesServed(site, TOKEN_PATH)).toEqual([200, 502, 200]);
   });
 
   it('a process that waited for the lease says its holder refreshed; a failed refresh is a warning', async () => {
