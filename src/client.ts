@@ -31,6 +31,7 @@ import { deleteDoc, type UpdateOptions, updateDoc } from './documents/write-docu
 import { FrappeConfigurationError, FrappeError, FrappeInputError, scrubError } from './errors';
 import type { RequestEventListener, RetryEventListener } from './observability/hook-events';
 import { type FrappeOAuthClientOptions, resolveOptions } from './options';
+import { type RegisterClientOptions, type RegisteredClient, registerClient } from './register-client';
 import { checkRequestConfig, type FrappeRequestConfig, type FrappeResponse } from './requests/request-config';
 import { RequestExecutor } from './requests/request-executor';
 import type { CallScope } from './transport/call-scope';
@@ -66,6 +67,28 @@ export class FrappeOAuthClient {
   private readonly listeners = new Map<ClientEventName, Map<AnyListener, AnyListener>>();
   /** A withTokenKey client hears only its own key's events; the client built with `new` hears all. */
   private readonly eventFilter: string | undefined;
+
+  /**
+   * Registers an OAuth client on a Frappe v16+ site through dynamic client registration (RFC
+   * 7591), without the desk. Needs no client: it is how you get the `clientId` (and, for a
+   * confidential client, the `clientSecret`) to build one with. Never retried: each accepted
+   * request creates another OAuth Client, and Frappe allows one registration per address every
+   * 10 minutes.
+   *
+   * @param options the site, the redirect URIs (exactly as the client will send them), a name for
+   *   the consent page, the scopes (default `['all', 'openid']`) and `tokenEndpointAuthMethod`
+   *   (`'client_secret_post'`, the default, or `'none'` for a public client)
+   * @returns `{ clientId, clientSecret? }` plus what Frappe registered (scopes, redirect URIs)
+   * @throws {FrappeConfigurationError} bad options, or a site without registration (before v16,
+   *   or turned off in OAuth Settings)
+   * @throws {FrappeOAuthError} `invalid_client_metadata`, with Frappe's reason (for instance
+   *   "redirect_uris must be https" on a site outside developer mode)
+   * @throws {FrappeRateLimitError} a second registration from the same address within 10 minutes
+   * @throws {FrappeNetworkError} the site could not be reached, or the call timed out or was aborted
+   */
+  static registerClient(options: RegisterClientOptions): Promise<RegisteredClient> {
+    return registerClient(options);
+  }
 
   /**
    * Checks the options, fills in the defaults and builds the parts the client shares with its

@@ -81,6 +81,7 @@ export type {
 } from './observability/hook-events';
 export type { FrappeProgress, ProgressListener } from './observability/progress';
 export type { FrappeLogger, FrappeOAuthClientOptions, LogFields, OpenTelemetryOptions } from './options';
+export type { RegisterClientOptions, RegisteredClient, RegistrationAuthMethod } from './register-client';
 export type { FrappeRequestConfig, FrappeResponse } from './requests/request-config';
 export type { RetryPolicy } from './requests/retry-policy';
 export type { RequestOptions } from './transport/http-transport';
