@@ -13,10 +13,9 @@ import { ApiVersionSelector, detectApiVersion } from './documents/api-version';
 import { observeOAuthRequests } from './observability/oauth-requests';
 import { Observer } from './observability/observer';
 import type { ResolvedOptions } from './options';
-import { ClockSkew } from './transport/clock-skew';
-import { HttpTransport } from './transport/http-transport';
-import { proxyRoutes } from './transport/proxy';
-import { UndiciEngine } from './transport/undici-engine';
+import type { ClockSkew } from './transport/clock-skew';
+import type { HttpTransport } from './transport/http-transport';
+import { createSiteTransport } from './transport/site-transport';
 
 /**
  * What every client of one configuration shares (the one built with `new` and its `withTokenKey`
@@ -56,17 +55,7 @@ interface DiscoveredIssuer {
 
 /** Builds the shared parts for one configuration. */
 export function createContext(options: ResolvedOptions): SharedContext {
-  const clockSkew = new ClockSkew(options.clock);
-  const transport = new HttpTransport({
-    clock: options.clock,
-    baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs,
-    userAgent: options.userAgent,
-    maxResponseBytes: options.maxResponseBytes,
-    clockSkew,
-    // undefined: HttpTransport's default, the axios engine (undici is loaded only when chosen).
-    engine: options.transport === 'undici' ? new UndiciEngine(options.userAgent, proxyRoutes()) : undefined,
-  });
+  const { transport, clockSkew } = createSiteTransport(options);
   const store = new TokenStore(
     options.store,
     `${encodeURIComponent(options.baseUrl)}:${encodeURIComponent(options.clientId)}`,

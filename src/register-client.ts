@@ -6,11 +6,8 @@ import {
 import { FrappeConfigurationError } from './errors';
 import { resolveOptions } from './options';
 import { CallScope } from './transport/call-scope';
-import { ClockSkew } from './transport/clock-skew';
-import { HttpTransport } from './transport/http-transport';
 import { isLoopbackHost } from './transport/loopback-host';
-import { proxyRoutes } from './transport/proxy';
-import { UndiciEngine } from './transport/undici-engine';
+import { createSiteTransport } from './transport/site-transport';
 
 export type { RegisteredClient, RegistrationAuthMethod } from './auth/client-registration';
 
@@ -67,15 +64,7 @@ export async function registerClient(input: RegisterClientOptions): Promise<Regi
   if (input.signal !== undefined && !(input.signal instanceof AbortSignal)) {
     throw new FrappeConfigurationError({ message: 'signal must be an AbortSignal' });
   }
-  const clockSkew = new ClockSkew(site.clock);
-  const transport = new HttpTransport({
-    clock: site.clock,
-    baseUrl: site.baseUrl,
-    timeoutMs: site.timeoutMs,
-    userAgent: site.userAgent,
-    clockSkew,
-    engine: site.transport === 'undici' ? new UndiciEngine(site.userAgent, proxyRoutes()) : undefined,
-  });
+  const { transport } = createSiteTransport(site);
   const scope = new CallScope('registering an OAuth client', { signal: input.signal }, site.timeoutMs);
   try {
     return await scope.race(registerDynamicClient(transport, site.baseUrl, request, scope));
