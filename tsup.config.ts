@@ -15,6 +15,7 @@ const BUNDLED_IN_CJS = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'cli/index': 'src/cli/index.ts',
 };
 
 /**
