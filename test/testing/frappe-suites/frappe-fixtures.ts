@@ -66,7 +66,12 @@ export interface NotPortableTest {
   reason: string;
 }
 
-/** Listed, not run: each names the Frappe test and why it cannot be replayed over HTTP. */
+/**
+ * Listed, not run: each names the Frappe test and why it cannot be replayed over HTTP. These stay
+ * skipped on purpose: a Frappe test that unit-tests a Python helper or patches an app hook has no
+ * HTTP behaviour to replay, and the skip keeps it visible in the report (with its reason as the
+ * test's title) so the replayed suite is known to be Frappe's whole file minus exactly these.
+ */
 export function listNotPortable(tests: readonly NotPortableTest[]): void {
   for (const { test, reason } of tests) it.skip(`${test}: not portable, ${reason}`, () => {});
 }
